@@ -1,0 +1,22 @@
+/**
+ * The CatalogObject's schema: one per tenant, the names of its queues for uniqueness, quotas and
+ * listing (DESIGN.md "Objects"). Names are unique case-insensitively, so the key is lower case.
+ * @module
+ */
+import { SEEN_REQUEST_TABLE } from "../replay-guard";
+import type { Migration } from "../sql";
+
+export const CATALOG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE queue_entry (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        queue_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      ...SEEN_REQUEST_TABLE,
+    ],
+  },
+];

@@ -1,0 +1,57 @@
+/**
+ * Every CMQ limit and default in one place (cmq-api-http.md §4, §9 R1). Transport schemas and domain
+ * checks read these instead of repeating numbers.
+ * @module
+ */
+
+export interface Range {
+  min: number;
+  max: number;
+}
+
+export interface RangeWithDefault extends Range {
+  default: number;
+}
+
+/** Queue attributes settable by CreateQueue / SetQueueAttributes, with CMQ's ranges and defaults. */
+export const QUEUE_ATTRIBUTE_LIMITS = {
+  maxMsgHeapNum: { min: 1_000_000, max: 1_000_000_000, default: 100_000_000 },
+  pollingWaitSeconds: { min: 0, max: 30, default: 0 },
+  visibilityTimeout: { min: 1, max: 43_200, default: 30 },
+  // Post-2019 CMQ and the Java SDK tests allow 1 MiB messages (§9 R1).
+  maxMsgSize: { min: 1024, max: 1_048_576, default: 65_536 },
+  msgRetentionSeconds: { min: 60, max: 1_296_000, default: 345_600 },
+  // Upper bound is also capped by msgRetentionSeconds (checked in the domain).
+  rewindSeconds: { min: 0, max: 1_296_000, default: 0 },
+} as const satisfies Record<string, RangeWithDefault>;
+
+export type QueueAttributeName = keyof typeof QUEUE_ATTRIBUTE_LIMITS;
+
+/** Messages per BatchSend / BatchReceive / BatchDelete (`name.N` arrays). */
+export const MAX_BATCH = 16;
+/** Sum of message bodies in one batch send (ERRTAB 4470/10300). */
+export const MAX_BATCH_BYTES = 1_048_576;
+export const DELAY_SECONDS: Range = { min: 0, max: 3600 };
+export const POLLING_WAIT_SECONDS: Range = QUEUE_ATTRIBUTE_LIMITS.pollingWaitSeconds;
+
+/** Queue, topic and subscription names (§4: letter first, ≤ 64; `_` accepted as GOTC and PHPX use it). */
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+export const MAX_QUEUES_PER_TENANT = 1000;
+export const LIST_LIMIT = { default: 20, min: 0, max: 50 } as const;
+
+/**
+ * Largest request body or query string accepted. A 1 MiB batch of multi-byte UTF-8 text grows to
+ * about 3 MiB when percent-encoded, so 4 MiB leaves room without letting a client exhaust memory.
+ */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** Parameters per request: a 16-message batch plus common parameters fits easily. */
+export const MAX_PARAMETERS = 128;
+
+/** Default accepted clock skew of a signed request (overridden by CMQ_SIGNATURE_WINDOW_SECONDS). */
+export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 900;
+
+/**
+ * Work one alarm run or one request may spend on background chores (settling counters, retention,
+ * rewind), so no single request ever pays for a million rows.
+ */
+export const CHORE_CHUNK_ROWS = 2000;

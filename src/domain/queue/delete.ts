@@ -1,0 +1,84 @@
+/**
+ * Acknowledging messages by receipt handle. Only the handle of the latest delivery deletes, and only
+ * before the message becomes visible again (cmq-api-http.md §4.11); with rewindSeconds > 0 the
+ * message moves to the rewindable table instead of disappearing.
+ * @module
+ */
+import { deliveryTag, parseReceiptHandle, type ReceiptRef } from "../ids";
+import type { Outcome } from "../outcome";
+import type { SqlPort } from "../sql";
+import { classify, count } from "./counters";
+import type { QueueMeta } from "./meta";
+
+export type DeleteItemResult = Outcome<void>;
+
+interface HeldRow {
+  [column: string]: number;
+  seq: number;
+  visible_at: number;
+  dequeue_count: number;
+}
+
+function inList(n: number): string {
+  return Array.from({ length: n }, () => "?").join(", ");
+}
+
+/**
+ * Deletes the messages the handles point at. Mutates `meta` (counters).
+ * In: handles (≤ 16), now. Out: one result per handle, in order. Fails: never as a whole; a stale,
+ * foreign or malformed handle gets receiptHandleInvalid in its slot.
+ */
+export function deleteByHandles(
+  sql: SqlPort,
+  meta: QueueMeta,
+  handles: readonly bigint[],
+  now: number,
+): DeleteItemResult[] {
+  const refs = handles.map((h) => {
+    const ref = parseReceiptHandle(h);
+    return ref && ref.shard === meta.shard ? ref : undefined;
+  });
+  const seqs = [...new Set(refs.flatMap((r) => (r ? [r.seq] : [])))];
+  const rows = new Map<number, HeldRow>();
+  if (seqs.length > 0) {
+    for (const row of sql.all<HeldRow>(
+      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN (${inList(seqs.length)})`,
+      ...seqs,
+    )) {
+      rows.set(row.seq, row);
+    }
+  }
+  const deleted: number[] = [];
+  const results = refs.map((ref): DeleteItemResult => {
+    const row = ref && rows.get(ref.seq);
+    if (!ref || !row || !isCurrentHandle(ref, row, now)) {
+      return { ok: false, error: { kind: "receiptHandleInvalid" } };
+    }
+    rows.delete(ref.seq);
+    deleted.push(ref.seq);
+    count(meta.counters, classify(meta.watermark, row), -1);
+    return { ok: true, value: undefined };
+  });
+  if (deleted.length > 0) removeMessages(sql, meta, deleted);
+  return results;
+}
+
+function isCurrentHandle(ref: ReceiptRef, row: HeldRow, now: number): boolean {
+  return (
+    row.dequeue_count > 0 && deliveryTag(row.dequeue_count) === ref.tag && row.visible_at > now
+  );
+}
+
+/** Moves rows to the rewindable table when the queue keeps deleted messages, else drops them. */
+function removeMessages(sql: SqlPort, meta: QueueMeta, seqs: number[]): void {
+  const list = inList(seqs.length);
+  if (meta.attributes.rewindSeconds > 0) {
+    sql.run(
+      `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count)
+       SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count FROM message WHERE seq IN (${list})`,
+      ...seqs,
+    );
+    meta.counters.rewindable += seqs.length;
+  }
+  sql.run(`DELETE FROM message WHERE seq IN (${list})`, ...seqs);
+}

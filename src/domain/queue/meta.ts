@@ -1,0 +1,180 @@
+/**
+ * The queue's single metadata row: attributes, counters, the settle watermark and a running rewind.
+ * Read at the start of each operation and written back in the same transaction.
+ * @module
+ */
+import { fail } from "../errors";
+import type { QueueAttributeName } from "../limits";
+import type { SqlPort } from "../sql";
+
+export type QueueAttributes = Record<QueueAttributeName, number>;
+
+/** Maintained counts (DESIGN.md: never COUNT(*) on the hot path). */
+export interface Counters {
+  /** Rows in the message table: active + delayed + in flight. */
+  total: number;
+  /** Never received, visible_at above the watermark. */
+  delayed: number;
+  /** Received at least once, visible_at above the watermark. */
+  inflight: number;
+  /** Deleted messages kept for RewindQueue. */
+  rewindable: number;
+}
+
+/** Rows at or below (at, seq) in (visible_at, seq) order have been counted as active. */
+export interface Watermark {
+  at: number;
+  seq: number;
+}
+
+/** A RewindQueue still being applied in chunks: seqs cursor..last become visible again at `at`. */
+export interface RewindJob {
+  cursor: number;
+  last: number;
+  at: number;
+}
+
+export interface QueueMeta {
+  name: string;
+  queueId: string;
+  shard: number;
+  attributes: QueueAttributes;
+  createdAt: number;
+  modifiedAt: number;
+  nextSeq: number;
+  counters: Counters;
+  watermark: Watermark;
+  rewindJob: RewindJob | null;
+}
+
+interface MetaRow {
+  [column: string]: number | string | null;
+  name: string;
+  queue_id: string;
+  shard: number;
+  max_msg_heap_num: number;
+  polling_wait_seconds: number;
+  visibility_timeout: number;
+  max_msg_size: number;
+  msg_retention_seconds: number;
+  rewind_seconds: number;
+  created_at: number;
+  modified_at: number;
+  next_seq: number;
+  msg_count: number;
+  delayed_count: number;
+  inflight_count: number;
+  rewindable_count: number;
+  settled_at: number;
+  settled_seq: number;
+  rewind_cursor: number | null;
+  rewind_last: number | null;
+  rewind_at: number | null;
+}
+
+const COLUMNS = [
+  "name",
+  "queue_id",
+  "shard",
+  "max_msg_heap_num",
+  "polling_wait_seconds",
+  "visibility_timeout",
+  "max_msg_size",
+  "msg_retention_seconds",
+  "rewind_seconds",
+  "created_at",
+  "modified_at",
+  "next_seq",
+  "msg_count",
+  "delayed_count",
+  "inflight_count",
+  "rewindable_count",
+  "settled_at",
+  "settled_seq",
+  "rewind_cursor",
+  "rewind_last",
+  "rewind_at",
+] as const;
+
+function toRow(m: QueueMeta): (string | number | null)[] {
+  const a = m.attributes;
+  const c = m.counters;
+  const j = m.rewindJob;
+  return [
+    m.name,
+    m.queueId,
+    m.shard,
+    a.maxMsgHeapNum,
+    a.pollingWaitSeconds,
+    a.visibilityTimeout,
+    a.maxMsgSize,
+    a.msgRetentionSeconds,
+    a.rewindSeconds,
+    m.createdAt,
+    m.modifiedAt,
+    m.nextSeq,
+    c.total,
+    c.delayed,
+    c.inflight,
+    c.rewindable,
+    m.watermark.at,
+    m.watermark.seq,
+    j?.cursor ?? null,
+    j?.last ?? null,
+    j?.at ?? null,
+  ];
+}
+
+function fromRow(r: MetaRow): QueueMeta {
+  return {
+    name: r.name,
+    queueId: r.queue_id,
+    shard: r.shard,
+    attributes: {
+      maxMsgHeapNum: r.max_msg_heap_num,
+      pollingWaitSeconds: r.polling_wait_seconds,
+      visibilityTimeout: r.visibility_timeout,
+      maxMsgSize: r.max_msg_size,
+      msgRetentionSeconds: r.msg_retention_seconds,
+      rewindSeconds: r.rewind_seconds,
+    },
+    createdAt: r.created_at,
+    modifiedAt: r.modified_at,
+    nextSeq: r.next_seq,
+    counters: {
+      total: r.msg_count,
+      delayed: r.delayed_count,
+      inflight: r.inflight_count,
+      rewindable: r.rewindable_count,
+    },
+    watermark: { at: r.settled_at, seq: r.settled_seq },
+    rewindJob:
+      r.rewind_cursor === null || r.rewind_last === null || r.rewind_at === null
+        ? null
+        : { cursor: r.rewind_cursor, last: r.rewind_last, at: r.rewind_at },
+  };
+}
+
+export function findMeta(sql: SqlPort): QueueMeta | undefined {
+  const row = sql.first<MetaRow>("SELECT * FROM queue_meta WHERE id = 1");
+  return row ? fromRow(row) : undefined;
+}
+
+/** The queue's metadata; fails with queueNotFound when the queue does not exist. */
+export function loadMeta(sql: SqlPort, queueName: string): QueueMeta {
+  return findMeta(sql) ?? fail({ kind: "queueNotFound", queue: queueName });
+}
+
+export function insertMeta(sql: SqlPort, meta: QueueMeta): void {
+  sql.run(
+    `INSERT INTO queue_meta (id, ${COLUMNS.join(", ")}) VALUES (1, ${COLUMNS.map(() => "?").join(", ")})`,
+    ...toRow(meta),
+  );
+}
+
+export function saveMeta(sql: SqlPort, meta: QueueMeta): void {
+  sql.run(
+    `UPDATE queue_meta SET ${COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE id = 1`,
+    ...toRow(meta),
+  );
+}

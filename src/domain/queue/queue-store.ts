@@ -1,0 +1,189 @@
+/**
+ * The queue's operations over its own SQLite: each runs in one transaction that loads the metadata,
+ * records the request stamp, settles counters, applies the change and writes the metadata back.
+ * Pure domain: the caller supplies `now` (Unix ms) and the storage port.
+ * @module
+ */
+import { type ChoreReport, earliest } from "../chore-report";
+import { fail } from "../errors";
+import { randomSeqBase } from "../ids";
+import { attempt, type Outcome } from "../outcome";
+import {
+  forgetExpiredRequests,
+  nextRequestExpiry,
+  type RequestStamp,
+  recordRequest,
+} from "../replay-guard";
+import type { SqlPort } from "../sql";
+import { activeCount, settle } from "./counters";
+import { type DeleteItemResult, deleteByHandles } from "./delete";
+import {
+  findMeta,
+  insertMeta,
+  loadMeta,
+  type QueueAttributes,
+  type QueueMeta,
+  saveMeta,
+} from "./meta";
+import { nextVisibleAt, type ReceivedMessage, type ReceiveRequest, receiveBatch } from "./receive";
+import { expireMessages, expireRewindable, nextExpiry } from "./retention";
+import { continueRewind, startRewind } from "./rewind";
+import { type SendGroup, sendGroup } from "./send";
+
+/** Who is calling: the queue name as the client wrote it (for errors) and its request stamp. */
+export interface QueueCall {
+  queue: string;
+  stamp?: RequestStamp;
+}
+
+export interface QueueView {
+  name: string;
+  queueId: string;
+  attributes: QueueAttributes;
+  createdAt: number;
+  modifiedAt: number;
+  activeMsgNum: number;
+  inactiveMsgNum: number;
+  delayMsgNum: number;
+  rewindMsgNum: number;
+  /** Enqueue time (Unix ms) of the oldest live message, 0 when the queue is empty. */
+  minMsgTime: number;
+}
+
+export interface NewQueue {
+  name: string;
+  queueId: string;
+  shard: number;
+  attributes: QueueAttributes;
+}
+
+function checkRewindWithinRetention(a: QueueAttributes): void {
+  if (a.rewindSeconds > a.msgRetentionSeconds) fail({ kind: "rewindExceedsRetention" });
+}
+
+export class QueueStore {
+  constructor(
+    private readonly sql: SqlPort,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  private change<T>(call: QueueCall, now: number, fn: (meta: QueueMeta) => T): T {
+    return this.sql.transaction(() => {
+      const meta = loadMeta(this.sql, call.queue);
+      recordRequest(this.sql, call.stamp);
+      settle(this.sql, meta, now);
+      const result = fn(meta);
+      saveMeta(this.sql, meta);
+      return result;
+    });
+  }
+
+  exists(): boolean {
+    return findMeta(this.sql) !== undefined;
+  }
+
+  /**
+   * Initialises the queue. In: name, id, attributes. Fails: queueAlreadyExists,
+   * rewindExceedsRetention.
+   */
+  create(queue: NewQueue, now: number): QueueView {
+    return this.sql.transaction(() => {
+      if (findMeta(this.sql)) fail({ kind: "queueAlreadyExists", queue: queue.name });
+      checkRewindWithinRetention(queue.attributes);
+      const meta: QueueMeta = {
+        ...queue,
+        createdAt: now,
+        modifiedAt: now,
+        nextSeq: randomSeqBase(this.random),
+        counters: { total: 0, delayed: 0, inflight: 0, rewindable: 0 },
+        watermark: { at: now, seq: 0 },
+        rewindJob: null,
+      };
+      insertMeta(this.sql, meta);
+      return this.view(meta);
+    });
+  }
+
+  attributes(call: QueueCall, now: number): QueueView {
+    return this.change(call, now, (meta) => this.view(meta));
+  }
+
+  /** Fails: queueNotFound, rewindExceedsRetention (nothing changed). */
+  setAttributes(call: QueueCall, patch: Partial<QueueAttributes>, now: number): QueueView {
+    return this.change(call, now, (meta) => {
+      meta.attributes = { ...meta.attributes, ...patch };
+      checkRewindWithinRetention(meta.attributes);
+      meta.modifiedAt = now;
+      return this.view(meta);
+    });
+  }
+
+  rewind(call: QueueCall, startSeconds: number, now: number): void {
+    this.change(call, now, (meta) => startRewind(this.sql, meta, startSeconds, now));
+  }
+
+  /** Stores each group whole or refuses it whole; one group's failure does not affect the others. */
+  send(call: QueueCall, groups: readonly SendGroup[], now: number): Outcome<bigint[]>[] {
+    return this.change(call, now, (meta) =>
+      groups.map((group) => attempt(() => sendGroup(this.sql, meta, group, now))),
+    );
+  }
+
+  receive(call: QueueCall, request: ReceiveRequest, now: number): ReceivedMessage[] {
+    return this.change(call, now, (meta) => receiveBatch(this.sql, meta, request, now));
+  }
+
+  delete(call: QueueCall, handles: readonly bigint[], now: number): DeleteItemResult[] {
+    return this.change(call, now, (meta) => deleteByHandles(this.sql, meta, handles, now));
+  }
+
+  /** Settings the object shell needs outside a transaction (long-poll wait, wake-up time). */
+  pollingWaitSeconds(call: QueueCall): number {
+    return loadMeta(this.sql, call.queue).attributes.pollingWaitSeconds;
+  }
+
+  nextVisibleAt(now: number): number | null {
+    return nextVisibleAt(this.sql, now);
+  }
+
+  /** Runs one chunk of each background chore (alarm); a deleted queue only forgets stamps. */
+  chores(now: number): ChoreReport {
+    return this.sql.transaction(() => {
+      let more = forgetExpiredRequests(this.sql, now);
+      const meta = findMeta(this.sql);
+      if (meta) {
+        // Non-short-circuit: every chore gets its chunk in each run.
+        more = settle(this.sql, meta, now) || more;
+        more = continueRewind(this.sql, meta) || more;
+        more = expireMessages(this.sql, meta, now) || more;
+        more = expireRewindable(this.sql, meta, now) || more;
+        saveMeta(this.sql, meta);
+      }
+      return { more, nextAt: this.nextChoreAt(meta) };
+    });
+  }
+
+  /** When the next chore falls due, without running any. */
+  nextChoreAt(meta = findMeta(this.sql)): number | null {
+    return earliest(nextRequestExpiry(this.sql), meta ? nextExpiry(this.sql, meta) : null);
+  }
+
+  private view(meta: QueueMeta): QueueView {
+    const oldest = this.sql.first<{ enqueued_at: number }>(
+      "SELECT enqueued_at FROM message ORDER BY seq LIMIT 1",
+    );
+    const c = meta.counters;
+    return {
+      name: meta.name,
+      queueId: meta.queueId,
+      attributes: { ...meta.attributes },
+      createdAt: meta.createdAt,
+      modifiedAt: meta.modifiedAt,
+      activeMsgNum: activeCount(c),
+      inactiveMsgNum: c.inflight,
+      delayMsgNum: c.delayed,
+      rewindMsgNum: c.rewindable,
+      minMsgTime: oldest?.enqueued_at ?? 0,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The QueueObject's SQLite schema, as numbered append-only migrations (DESIGN.md "Storage inside a
+ * QueueObject"). Live messages and deleted-but-rewindable ones live in separate tables, so the
+ * message table's primary key order is the oldest-first order of what is still consumable.
+ * @module
+ */
+
+import { SEEN_REQUEST_TABLE } from "../replay-guard";
+import type { Migration } from "../sql";
+
+export const QUEUE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    statements: [
+      // One row (id = 1) while the queue exists; absent before CreateQueue and after DeleteQueue.
+      // Counters are maintained with every change so attributes never COUNT(*) the queue.
+      // (settled_at, settled_seq) is the watermark below which delayed and in-flight messages have
+      // been counted as active (src/domain/queue/counters.ts).
+      `CREATE TABLE queue_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        queue_id TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        max_msg_heap_num INTEGER NOT NULL,
+        polling_wait_seconds INTEGER NOT NULL,
+        visibility_timeout INTEGER NOT NULL,
+        max_msg_size INTEGER NOT NULL,
+        msg_retention_seconds INTEGER NOT NULL,
+        rewind_seconds INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        next_seq INTEGER NOT NULL,
+        msg_count INTEGER NOT NULL,
+        delayed_count INTEGER NOT NULL,
+        inflight_count INTEGER NOT NULL,
+        rewindable_count INTEGER NOT NULL,
+        settled_at INTEGER NOT NULL,
+        settled_seq INTEGER NOT NULL,
+        rewind_cursor INTEGER,
+        rewind_last INTEGER,
+        rewind_at INTEGER
+      )`,
+      // visible_at is when the message may next be received (after its delay or visibility
+      // timeout); it is never earlier than enqueued_at. Times are Unix milliseconds.
+      `CREATE TABLE message (
+        seq INTEGER PRIMARY KEY,
+        body TEXT NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        visible_at INTEGER NOT NULL,
+        first_dequeued_at INTEGER NOT NULL DEFAULT 0,
+        dequeue_count INTEGER NOT NULL DEFAULT 0
+      )`,
+      // Receive takes the first rows of this index; settling counters walks it forward.
+      "CREATE INDEX message_by_visibility ON message (visible_at, seq)",
+      // Deleted messages kept for RewindQueue while rewindSeconds > 0.
+      `CREATE TABLE rewindable (
+        seq INTEGER PRIMARY KEY,
+        body TEXT NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        first_dequeued_at INTEGER NOT NULL,
+        dequeue_count INTEGER NOT NULL
+      )`,
+      ...SEEN_REQUEST_TABLE,
+    ],
+  },
+];

@@ -1,0 +1,71 @@
+/**
+ * Enqueueing. Sends arrive as groups (one SendMessage / BatchSendMessage, or one TCP frame when the
+ * bridge coalesces several frames into one object call); each group is stored or refused whole.
+ * @module
+ */
+import { fail } from "../errors";
+import { MAX_SEQ, messageIdOf } from "../ids";
+import { DELAY_SECONDS, MAX_BATCH, MAX_BATCH_BYTES } from "../limits";
+import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
+import { utf8Length } from "../utf8";
+import { classify, count } from "./counters";
+import type { QueueMeta } from "./meta";
+
+export interface SendGroup {
+  bodies: string[];
+  delaySeconds: number;
+}
+
+const INSERT_COLUMNS = 4;
+
+function validateGroup(meta: QueueMeta, group: SendGroup): void {
+  if (group.bodies.length === 0 || group.bodies.length > MAX_BATCH) {
+    fail({ kind: "batchSizeOutOfRange", name: "msgBody", max: MAX_BATCH });
+  }
+  if (group.delaySeconds < DELAY_SECONDS.min || group.delaySeconds > DELAY_SECONDS.max) {
+    fail({ kind: "delayOutOfRange", max: DELAY_SECONDS.max });
+  }
+  const limit = meta.attributes.maxMsgSize;
+  let total = 0;
+  for (const body of group.bodies) {
+    const size = utf8Length(body);
+    if (size === 0) fail({ kind: "emptyMessageBody" });
+    if (size > limit) fail({ kind: "messageTooLarge", size, limit });
+    total += size;
+  }
+  if (total > MAX_BATCH_BYTES) fail({ kind: "batchTooLarge", size: total, limit: MAX_BATCH_BYTES });
+  const heap = meta.attributes.maxMsgHeapNum;
+  if (meta.counters.total + group.bodies.length > heap) fail({ kind: "queueFull", limit: heap });
+  if (meta.nextSeq + group.bodies.length > MAX_SEQ) fail({ kind: "queueFull", limit: heap });
+}
+
+/**
+ * Stores one group of messages. Mutates `meta` (next seq, counters).
+ * In: bodies, delaySeconds, now. Out: message ids in request order. Fails: batchSizeOutOfRange,
+ * delayOutOfRange, emptyMessageBody, messageTooLarge, batchTooLarge, queueFull (nothing written).
+ */
+export function sendGroup(sql: SqlPort, meta: QueueMeta, group: SendGroup, now: number): bigint[] {
+  validateGroup(meta, group);
+  const visibleAt = now + group.delaySeconds * 1000;
+  const ids: bigint[] = [];
+  const perStatement = rowsPerStatement(INSERT_COLUMNS);
+  for (let start = 0; start < group.bodies.length; start += perStatement) {
+    const chunk = group.bodies.slice(start, start + perStatement);
+    const params: (string | number)[] = [];
+    for (const body of chunk) {
+      const seq = meta.nextSeq++;
+      params.push(seq, body, now, visibleAt);
+      count(
+        meta.counters,
+        classify(meta.watermark, { visible_at: visibleAt, seq, dequeue_count: 0 }),
+        1,
+      );
+      ids.push(messageIdOf({ shard: meta.shard, seq }));
+    }
+    sql.run(
+      `INSERT INTO message (seq, body, enqueued_at, visible_at) VALUES ${placeholders(chunk.length, INSERT_COLUMNS)}`,
+      ...params,
+    );
+  }
+  return ids;
+}

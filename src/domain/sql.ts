@@ -1,0 +1,59 @@
+/**
+ * The narrow storage port the domain runs on: statements and a transaction. Durable Objects adapt
+ * `ctx.storage.sql` to it (src/objects/sql-adapter.ts); domain tests adapt node:sqlite.
+ * @module
+ */
+
+export type SqlValue = string | number | null | ArrayBuffer;
+export type SqlRow = Record<string, SqlValue>;
+
+export interface SqlPort {
+  /** Runs one statement and returns every row it produced. */
+  all<Row extends SqlRow = SqlRow>(sql: string, ...params: SqlValue[]): Row[];
+  /** Runs one statement and returns its first row, if any. */
+  first<Row extends SqlRow = SqlRow>(sql: string, ...params: SqlValue[]): Row | undefined;
+  /** Runs one statement for its effect. */
+  run(sql: string, ...params: SqlValue[]): void;
+  /** Runs `fn` atomically: every statement commits together, or none does when `fn` throws. */
+  transaction<T>(fn: () => T): T;
+}
+
+/**
+ * Durable Object SQLite accepts at most 100 bound parameters per statement, so multi-row statements
+ * are cut into chunks of this many rows per `columns` parameters.
+ */
+export const MAX_BOUND_PARAMETERS = 100;
+
+export function rowsPerStatement(columns: number): number {
+  return Math.floor(MAX_BOUND_PARAMETERS / columns);
+}
+
+/** `(?, ?, ?), (?, ?, ?)` for `rows` rows of `columns` placeholders. */
+export function placeholders(rows: number, columns: number): string {
+  const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
+  return Array.from({ length: rows }, () => row).join(", ");
+}
+
+/** A numbered, append-only schema change. */
+export interface Migration {
+  version: number;
+  statements: readonly string[];
+}
+
+/**
+ * Applies the migrations newer than the stored schema version, each in its own transaction.
+ * Version 0 means a fresh object.
+ */
+export function migrate(sql: SqlPort, migrations: readonly Migration[]): void {
+  sql.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const current =
+    sql.first<{ version: number }>("SELECT version FROM schema_version")?.version ?? 0;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    sql.transaction(() => {
+      for (const statement of m.statements) sql.run(statement);
+      sql.run("DELETE FROM schema_version");
+      sql.run("INSERT INTO schema_version (version) VALUES (?)", m.version);
+    });
+  }
+}
