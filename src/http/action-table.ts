@@ -1,0 +1,19 @@
+/**
+ * Action name → handler. Matching ignores case: the Java SDK sends `ClearSUbscriptionFIlterTags`
+ * and PY/PHP capitalise the first letter (cmq-api-http.md §2.1, §2.4).
+ * @module
+ */
+import type { Action } from "./action";
+import { MESSAGE_ACTIONS } from "./actions/message";
+import { QUEUE_ACTIONS } from "./actions/queue";
+
+const ACTIONS = new Map<string, Action>(
+  Object.entries({ ...QUEUE_ACTIONS, ...MESSAGE_ACTIONS }).map(([name, a]) => [
+    name.toLowerCase(),
+    a,
+  ]),
+);
+
+export function findAction(name: string): Action | undefined {
+  return ACTIONS.get(name.trim().toLowerCase());
+}

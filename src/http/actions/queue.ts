@@ -1,0 +1,151 @@
+/** Queue management actions (cmq-api-http.md §4.1–4.6). */
+import { z } from "zod";
+import { fail } from "../../domain/errors";
+import {
+  LIST_LIMIT,
+  MAX_QUEUES_PER_TENANT,
+  QUEUE_ATTRIBUTE_LIMITS,
+  type QueueAttributeName,
+} from "../../domain/limits";
+import { unwrap } from "../../domain/outcome";
+import type { QueueAttributes } from "../../domain/queue/meta";
+import type { QueueView } from "../../domain/queue/queue-store";
+import { type Action, action } from "../action";
+import { intParam, nameParam, optionalInt } from "../param-schemas";
+import { catalogObject, queueObject } from "../tenant";
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+const attributeParams = Object.fromEntries(
+  Object.entries(QUEUE_ATTRIBUTE_LIMITS).map(([name, range]) => [name, optionalInt(name, range)]),
+) as { [K in QueueAttributeName]: ReturnType<typeof optionalInt> };
+
+const queueName = { queueName: nameParam("queue") };
+
+function definedAttributes(input: Partial<Record<QueueAttributeName, number | undefined>>) {
+  const patch: Partial<QueueAttributes> = {};
+  for (const name of Object.keys(QUEUE_ATTRIBUTE_LIMITS) as QueueAttributeName[]) {
+    const value = input[name];
+    if (value !== undefined) patch[name] = value;
+  }
+  return patch;
+}
+
+function defaultAttributes(): QueueAttributes {
+  return Object.fromEntries(
+    Object.entries(QUEUE_ATTRIBUTE_LIMITS).map(([name, range]) => [name, range.default]),
+  ) as QueueAttributes;
+}
+
+function newQueueId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return `queue-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Both spellings of the rewind count: SDKs read either (cmq-api-http.md §4.4, §9 R7). */
+function attributeFields(view: QueueView) {
+  return {
+    queueName: view.name,
+    queueId: view.queueId,
+    ...view.attributes,
+    createTime: seconds(view.createdAt),
+    lastModifyTime: seconds(view.modifiedAt),
+    activeMsgNum: view.activeMsgNum,
+    inactiveMsgNum: view.inactiveMsgNum,
+    delayMsgNum: view.delayMsgNum,
+    rewindMsgNum: view.rewindMsgNum,
+    rewindmsgNum: view.rewindMsgNum,
+    minMsgTime: seconds(view.minMsgTime),
+  };
+}
+
+const CreateQueue = action(z.object({ ...queueName, ...attributeParams }), async (ctx, input) => {
+  const catalog = catalogObject(ctx);
+  const queue = queueObject(ctx, input.queueName);
+  const registration = unwrap(
+    await catalog.registerQueue({ name: input.queueName, queueId: newQueueId() }, ctx.stamp),
+  );
+  // A registered name without a live object is what a crash mid-create leaves: finish creating it.
+  if (!registration.fresh && (await queue.exists())) {
+    fail({ kind: "queueAlreadyExists", queue: input.queueName });
+  }
+  const created = await queue.create({
+    name: input.queueName,
+    queueId: registration.queueId,
+    shard: 0,
+    attributes: { ...defaultAttributes(), ...definedAttributes(input) },
+  });
+  if (!created.ok && registration.fresh) await catalog.unregisterQueue(input.queueName);
+  return { queueId: unwrap(created).queueId };
+});
+
+const DeleteQueue = action(z.object(queueName), async (ctx, input) => {
+  const catalog = catalogObject(ctx);
+  // Refuse a replay before destroying anything: it could hit a queue re-created since.
+  unwrap(await catalog.admit(ctx.stamp));
+  const existed = await queueObject(ctx, input.queueName).destroy();
+  const listed = await catalog.unregisterQueue(input.queueName);
+  if (!existed && !listed) fail({ kind: "queueNotFound", queue: input.queueName });
+  return {};
+});
+
+const ListQueue = action(
+  z.object({
+    searchWord: z.string().optional(),
+    offset: optionalInt("offset", { min: 0, max: MAX_QUEUES_PER_TENANT }),
+    limit: optionalInt("limit", LIST_LIMIT),
+  }),
+  async (ctx, input) => {
+    const page = unwrap(
+      await catalogObject(ctx).listQueues(
+        {
+          searchWord: input.searchWord,
+          offset: input.offset ?? 0,
+          limit: input.limit ?? LIST_LIMIT.default,
+        },
+        ctx.stamp,
+      ),
+    );
+    return {
+      totalCount: page.total,
+      queueList: page.entries.map((e) => ({ queueId: e.queueId, queueName: e.name })),
+    };
+  },
+);
+
+const GetQueueAttributes = action(z.object(queueName), async (ctx, input) => {
+  const call = { queue: input.queueName, stamp: ctx.stamp };
+  return attributeFields(unwrap(await queueObject(ctx, input.queueName).attributes(call)));
+});
+
+const SetQueueAttributes = action(
+  z.object({ ...queueName, ...attributeParams }),
+  async (ctx, input) => {
+    const call = { queue: input.queueName, stamp: ctx.stamp };
+    const view = unwrap(
+      await queueObject(ctx, input.queueName).setAttributes(call, definedAttributes(input)),
+    );
+    return { queueId: view.queueId, ...view.attributes };
+  },
+);
+
+const RewindQueue = action(
+  z.object({
+    ...queueName,
+    startConsumeTime: intParam("startConsumeTime", { min: 0, max: 2 ** 40 }),
+  }),
+  async (ctx, input) => {
+    const call = { queue: input.queueName, stamp: ctx.stamp };
+    unwrap(await queueObject(ctx, input.queueName).rewind(call, input.startConsumeTime));
+    return {};
+  },
+);
+
+export const QUEUE_ACTIONS: Record<string, Action> = {
+  CreateQueue,
+  DeleteQueue,
+  ListQueue,
+  GetQueueAttributes,
+  SetQueueAttributes,
+  RewindQueue,
+};

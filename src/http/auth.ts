@@ -1,0 +1,83 @@
+/**
+ * Verifies a CMQ request's signature with the tolerances real SDKs need (cmq-api-http.md §2.3):
+ * the Host with and without its default port, the real path, and `@`-valued parameters left out
+ * (PY/PHP skip them when signing POSTs). Then checks the Timestamp window and turns the signature
+ * into a RequestStamp the target object uses to refuse replays.
+ * @module
+ */
+import { fail } from "../domain/errors";
+import type { RequestStamp } from "../domain/replay-guard";
+import type { AuthConfig, Credential } from "./credentials";
+import type { CmqRequest } from "./request-reading";
+import { base64Decode, hashFor, stringToSign, verifyAny } from "./signature";
+
+export interface Principal {
+  credential: Credential;
+  stamp: RequestStamp;
+}
+
+function single(params: CmqRequest["params"], name: string): string {
+  const found = params.find(([key]) => key === name);
+  return found ? found[1] : fail({ kind: "missingParameter", name });
+}
+
+/** Host spellings a client may have signed: as sent, and with the default port added or dropped. */
+export function hostVariants(host: string): string[] {
+  const match = /^(.*):(\d+)$/.exec(host);
+  if (match) return match[2] === "80" || match[2] === "443" ? [host, match[1] ?? host] : [host];
+  return [host, `${host}:80`, `${host}:443`];
+}
+
+function candidateStrings(request: CmqRequest): string[] {
+  const paramSets = [request.params];
+  if (request.method === "POST" && request.params.some(([, v]) => v.startsWith("@"))) {
+    paramSets.push(request.params.filter(([, v]) => !v.startsWith("@")));
+  }
+  return hostVariants(request.host).flatMap((host) =>
+    paramSets.map((params) =>
+      stringToSign({ method: request.method, host, path: request.path, params }),
+    ),
+  );
+}
+
+/** The first 53 bits of the signature: a replay-detection key that fits a SQLite integer. */
+function stampKey(signature: Uint8Array): number {
+  let key = 0;
+  for (let i = 0; i < 7; i++) key = key * 256 + (signature[i] ?? 0);
+  return key % 2 ** 53;
+}
+
+/**
+ * Authenticates a request. Fails: missingParameter, unknownSecretId, parameterType (Timestamp),
+ * timestampOutOfWindow, signatureMismatch.
+ */
+export async function authenticate(
+  request: CmqRequest,
+  config: AuthConfig,
+  now: number,
+): Promise<Principal> {
+  const secretId = single(request.params, "SecretId");
+  const signatureText = single(request.params, "Signature");
+  const timestampText = single(request.params, "Timestamp");
+  single(request.params, "Nonce");
+  const credential = config.credentials.get(secretId) ?? fail({ kind: "unknownSecretId" });
+  if (!/^[0-9]{1,12}$/.test(timestampText)) {
+    fail({ kind: "parameterType", name: "Timestamp", expected: "Unix seconds" });
+  }
+  const timestamp = Number(timestampText);
+  if (Math.abs(now / 1000 - timestamp) > config.windowSeconds) {
+    fail({ kind: "timestampOutOfWindow", windowSeconds: config.windowSeconds });
+  }
+  const signature = base64Decode(signatureText);
+  const method = request.params.find(([key]) => key === "SignatureMethod")?.[1];
+  if (
+    !signature ||
+    !(await verifyAny(credential.secretKey, hashFor(method), candidateStrings(request), signature))
+  ) {
+    fail({ kind: "signatureMismatch" });
+  }
+  return {
+    credential,
+    stamp: { key: stampKey(signature), expiresAt: (timestamp + config.windowSeconds) * 1000 },
+  };
+}

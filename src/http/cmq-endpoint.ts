@@ -1,0 +1,24 @@
+/**
+ * The CMQ action API, served on every path (TDMQ-era SDKs post to `/`, the rest to
+ * `/v2/index.php`): read the request, authenticate, find the action, validate, run, reply.
+ * @module
+ */
+import { fail } from "../domain/errors";
+import { findAction } from "./action-table";
+import { authenticate } from "./auth";
+import { authConfig } from "./credentials";
+import { collectParams, parseParams } from "./params";
+import { readCmqRequest } from "./request-reading";
+import { replyResponse } from "./respond";
+
+export async function handleCmqRequest(request: Request, env: Env): Promise<Response> {
+  const cmq = await readCmqRequest(request);
+  const principal = await authenticate(cmq, authConfig(env), Date.now());
+  const input = collectParams(cmq.params);
+  const name = input.Action;
+  if (typeof name !== "string") fail({ kind: "missingParameter", name: "Action" });
+  const action = findAction(name) ?? fail({ kind: "unknownAction", action: name });
+  const params = parseParams(action.schema, input);
+  const ctx = { env, appId: principal.credential.appId, stamp: principal.stamp };
+  return replyResponse(await action.run(ctx, params));
+}

@@ -1,0 +1,85 @@
+/**
+ * Zod building blocks for CMQ parameters. Every value arrives as text; these turn it into typed
+ * values and name the CMQ error for each failed check. Ranges come from src/domain/limits.ts.
+ * @module
+ */
+import { z } from "zod";
+import type { CmqErrorData } from "../domain/errors";
+import { parseUint64 } from "../domain/ids";
+import { MAX_BATCH, NAME_PATTERN, type Range } from "../domain/limits";
+import type { CmqIssueParams } from "./params";
+
+type Ctx = z.core.$RefinementCtx;
+
+function reject(ctx: Ctx, cmq: CmqErrorData): never {
+  const params: CmqIssueParams = { cmq };
+  ctx.addIssue({ code: "custom", message: cmq.kind, params });
+  return z.NEVER;
+}
+
+/** A queue, topic or subscription name (CMQ's naming rule). */
+export function nameParam(what: "queue" | "topic" | "subscription") {
+  return z
+    .string()
+    .transform((value, ctx) =>
+      NAME_PATTERN.test(value) ? value : reject(ctx, { kind: "invalidName", what, name: value }),
+    );
+}
+
+/**
+ * An integer in `range`. `name` labels errors. An empty value counts as absent: SDKs send
+ * `rewindSeconds=` or `routingKey=` for unset fields.
+ */
+export function intParam(name: string, range: Range) {
+  return z.string().transform((value, ctx) => {
+    if (!/^-?[0-9]{1,16}$/.test(value)) {
+      return reject(ctx, { kind: "parameterType", name, expected: "integer" });
+    }
+    const n = Number(value);
+    if (n < range.min || n > range.max) {
+      return reject(ctx, {
+        kind: "parameterOutOfRange",
+        name,
+        detail: `${n} is not within ${range.min}-${range.max}`,
+      });
+    }
+    return n;
+  });
+}
+
+/** An optional integer: absent or empty gives undefined. */
+export function optionalInt(name: string, range: Range) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(intParam(name, range).optional());
+}
+
+/** A non-empty message body (size against the queue's maxMsgSize is the domain's check). */
+export function bodyParam() {
+  return z
+    .string()
+    .transform((value, ctx) =>
+      value.length > 0 ? value : reject(ctx, { kind: "emptyMessageBody" }),
+    );
+}
+
+/** A `name.N` array of 1–16 items. */
+export function batchParam<T extends z.ZodType<unknown, string>>(name: string, item: T) {
+  return z
+    .array(item)
+    .transform((items, ctx) =>
+      items.length >= 1 && items.length <= MAX_BATCH
+        ? items
+        : reject(ctx, { kind: "batchSizeOutOfRange", name, max: MAX_BATCH }),
+    );
+}
+
+/** A receipt handle: a decimal uint64 (src/domain/ids.ts). */
+export function receiptHandleParam() {
+  return z.string().transform((value, ctx) => {
+    const handle = parseUint64(value);
+    return handle ?? reject(ctx, { kind: "receiptHandleMalformed" });
+  });
+}

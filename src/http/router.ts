@@ -1,0 +1,19 @@
+/**
+ * Routes and the ONE place where errors become responses: a CmqError keeps its code from the
+ * error table; anything else is logged and answered as CMQ's internal error, still HTTP 200.
+ * @module
+ */
+import { Router } from "itty-router";
+import { CmqError } from "../domain/errors";
+import { handleCmqRequest } from "./cmq-endpoint";
+import { errorResponse } from "./respond";
+
+function toErrorResponse(error: unknown): Response {
+  if (error instanceof CmqError) return errorResponse(error.data);
+  console.error("unhandled error", error);
+  return errorResponse({ kind: "internal" });
+}
+
+export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorResponse });
+
+router.all("*", (request, env) => handleCmqRequest(request, env));

@@ -1,0 +1,9 @@
+/** Worker entry: the router, and the Durable Object classes wrangler binds. */
+import { router } from "./http/router";
+
+export { CatalogObject } from "./objects/catalog-object";
+export { QueueObject } from "./objects/queue-object";
+
+export default {
+  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

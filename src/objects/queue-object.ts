@@ -1,0 +1,142 @@
+/**
+ * QueueObject: one per tenant and queue name. A thin shell over QueueStore: it supplies the clock
+ * and storage, parks long-poll receivers, and keeps the alarm for background chores. Replies, and
+ * the wake-ups of waiting receivers, happen only after the transaction has committed.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { fail } from "../domain/errors";
+import { attempt, attemptAsync, type Outcome } from "../domain/outcome";
+import type { DeleteItemResult } from "../domain/queue/delete";
+import type { QueueAttributes } from "../domain/queue/meta";
+import {
+  type NewQueue,
+  type QueueCall,
+  QueueStore,
+  type QueueView,
+} from "../domain/queue/queue-store";
+import type { ReceivedMessage, ReceiveRequest } from "../domain/queue/receive";
+import { QUEUE_MIGRATIONS } from "../domain/queue/schema";
+import type { SendGroup } from "../domain/queue/send";
+import { migrate, type SqlPort } from "../domain/sql";
+import { AlarmSchedule } from "./alarm-schedule";
+import { durableSql } from "./sql-adapter";
+import { Waiters } from "./waiters";
+
+export interface ReceiveCall extends ReceiveRequest {
+  /** Long-poll wait; absent means the queue's pollingWaitSeconds. */
+  waitSeconds?: number;
+}
+
+export class QueueObject extends DurableObject<Env> {
+  private readonly sql: SqlPort;
+  private readonly store: QueueStore;
+  private readonly waiters = new Waiters();
+  private readonly alarms: AlarmSchedule;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = durableSql(ctx.storage);
+    this.store = new QueueStore(this.sql);
+    this.alarms = new AlarmSchedule(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql, QUEUE_MIGRATIONS);
+      await this.alarms.load();
+    });
+  }
+
+  async create(queue: NewQueue): Promise<Outcome<QueueView>> {
+    return attempt(() => this.store.create(queue, Date.now()));
+  }
+
+  /** Deletes the queue and everything in it; returns whether it existed. */
+  async destroy(): Promise<boolean> {
+    const existed = this.store.exists();
+    await this.ctx.storage.deleteAll();
+    await this.alarms.clear();
+    migrate(this.sql, QUEUE_MIGRATIONS);
+    // Parked receivers re-check and find the queue gone.
+    this.waiters.wakeAll();
+    return existed;
+  }
+
+  async exists(): Promise<boolean> {
+    return this.store.exists();
+  }
+
+  async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
+    return this.afterChange(attempt(() => this.store.attributes(call, Date.now())));
+  }
+
+  async setAttributes(
+    call: QueueCall,
+    patch: Partial<QueueAttributes>,
+  ): Promise<Outcome<QueueView>> {
+    const outcome = attempt(() => this.store.setAttributes(call, patch, Date.now()));
+    // Shorter retention or rewind windows bring expiries forward.
+    await this.alarms.ensure(this.store.nextChoreAt());
+    return outcome;
+  }
+
+  async rewind(call: QueueCall, startSeconds: number): Promise<Outcome<void>> {
+    const outcome = attempt(() => this.store.rewind(call, startSeconds, Date.now()));
+    if (outcome.ok) {
+      this.waiters.wakeAll();
+      await this.alarms.ensure(Date.now());
+    }
+    return outcome;
+  }
+
+  /** Stores each group whole or refuses it whole (src/domain/queue/send.ts). */
+  async send(call: QueueCall, groups: SendGroup[]): Promise<Outcome<Outcome<bigint[]>[]>> {
+    const outcome = attempt(() => this.store.send(call, groups, Date.now()));
+    if (outcome.ok) {
+      const visibleNow = groups
+        .filter((g, i) => g.delaySeconds === 0 && outcome.value[i]?.ok)
+        .reduce((n, g) => n + g.bodies.length, 0);
+      this.waiters.wake(visibleNow);
+    }
+    return this.afterChange(outcome);
+  }
+
+  /**
+   * Receives up to `max` messages, waiting up to the long-poll time for one to become visible (a
+   * send, or a delay or visibility timeout running out) without polling the table in a loop.
+   */
+  async receive(call: QueueCall, request: ReceiveCall): Promise<Outcome<ReceivedMessage[]>> {
+    const outcome = await attemptAsync(async () => {
+      const waitSeconds = request.waitSeconds ?? this.store.pollingWaitSeconds(call);
+      const deadline = Date.now() + waitSeconds * 1000;
+      let attemptCall = call;
+      for (;;) {
+        const now = Date.now();
+        const messages = this.store.receive(attemptCall, request, now);
+        // The request stamp is recorded once, by the first attempt.
+        attemptCall = { queue: call.queue };
+        if (messages.length > 0) {
+          // More may be visible: let the next waiter look.
+          this.waiters.wake(1);
+          return messages;
+        }
+        if (now >= deadline) fail({ kind: "noMessage" });
+        const next = this.store.nextVisibleAt(now);
+        await this.waiters.wait(next === null ? deadline : Math.min(deadline, next));
+      }
+    });
+    return this.afterChange(outcome);
+  }
+
+  async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {
+    return this.afterChange(attempt(() => this.store.delete(call, handles, Date.now())));
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    await this.alarms.afterRun(this.store.chores(now), now);
+  }
+
+  /** The first change after an idle period needs an alarm for the chores it created. */
+  private async afterChange<T>(outcome: T): Promise<T> {
+    if (!this.alarms.scheduled) await this.alarms.ensure(this.store.nextChoreAt());
+    return outcome;
+  }
+}
