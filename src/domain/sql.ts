@@ -40,6 +40,15 @@ export interface Migration {
   statements: readonly string[];
 }
 
+/** Whether any migration ever ran here: objects that were only addressed keep no storage at all. */
+export function hasSchema(sql: SqlPort): boolean {
+  return (
+    sql.first(
+      "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+    ) !== undefined
+  );
+}
+
 /**
  * Applies the migrations newer than the stored schema version, each in its own transaction.
  * Version 0 means a fresh object.

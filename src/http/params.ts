@@ -58,15 +58,6 @@ function issueToError(issue: z.core.$ZodIssue): CmqErrorData {
       : { kind: "parameterType", name, expected: issue.expected };
   }
   if (issue.code === "too_big" || issue.code === "too_small") {
-    if (Array.isArray(issue.input)) {
-      return issue.code === "too_small" && issue.input.length === 0
-        ? { kind: "missingParameter", name: `${name}.n` }
-        : {
-            kind: "batchSizeOutOfRange",
-            name,
-            max: Number(issue.code === "too_big" ? issue.maximum : 16),
-          };
-    }
     return { kind: "parameterOutOfRange", name, detail: issue.message };
   }
   return { kind: "parameterType", name, expected: issue.message };
@@ -74,7 +65,7 @@ function issueToError(issue: z.core.$ZodIssue): CmqErrorData {
 
 /** Validates `input` against `schema`; the first problem becomes the CMQ error. */
 export function parseParams<S extends z.ZodType>(schema: S, input: ParamInput): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new CmqError(issue ? issueToError(issue) : { kind: "internal" });

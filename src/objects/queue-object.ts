@@ -15,9 +15,7 @@ import {
   type QueueView,
 } from "../domain/queue/queue-store";
 import type { ReceivedMessage, ReceiveRequest } from "../domain/queue/receive";
-import { QUEUE_MIGRATIONS } from "../domain/queue/schema";
 import type { SendGroup } from "../domain/queue/send";
-import { migrate, type SqlPort } from "../domain/sql";
 import { AlarmSchedule } from "./alarm-schedule";
 import { durableSql } from "./sql-adapter";
 import { Waiters } from "./waiters";
@@ -28,20 +26,15 @@ export interface ReceiveCall extends ReceiveRequest {
 }
 
 export class QueueObject extends DurableObject<Env> {
-  private readonly sql: SqlPort;
   private readonly store: QueueStore;
   private readonly waiters = new Waiters();
   private readonly alarms: AlarmSchedule;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = durableSql(ctx.storage);
-    this.store = new QueueStore(this.sql);
+    this.store = new QueueStore(durableSql(ctx.storage));
     this.alarms = new AlarmSchedule(ctx.storage);
-    void ctx.blockConcurrencyWhile(async () => {
-      migrate(this.sql, QUEUE_MIGRATIONS);
-      await this.alarms.load();
-    });
+    void ctx.blockConcurrencyWhile(() => this.alarms.load());
   }
 
   async create(queue: NewQueue): Promise<Outcome<QueueView>> {
@@ -53,7 +46,7 @@ export class QueueObject extends DurableObject<Env> {
     const existed = this.store.exists();
     await this.ctx.storage.deleteAll();
     await this.alarms.clear();
-    migrate(this.sql, QUEUE_MIGRATIONS);
+    this.store.forgetStorage();
     // Parked receivers re-check and find the queue gone.
     this.waiters.wakeAll();
     return existed;

@@ -9,11 +9,6 @@ export interface Credentials {
   secretKey: string;
 }
 
-export const LOCAL_CREDENTIALS: Credentials = {
-  secretId: "AKIDcmqEdgeLocalDefault",
-  secretKey: "cmq-edge-local-secret-key",
-};
-
 export interface SignOptions {
   method?: "GET" | "POST";
   hash?: HashName;
@@ -22,8 +17,10 @@ export interface SignOptions {
   nonce?: number;
   /** The host string the client signs (defaults to the URL's host). */
   signedHost?: string;
-  /** Extra common parameters in place of the defaults (e.g. to leave one out). */
+  /** Common parameters to leave out (e.g. "Signature"). */
   omit?: string[];
+  /** Further raw pairs, sent and signed after the others (e.g. a repeated key). */
+  pairs?: [string, string][];
 }
 
 let nonceCounter = Math.floor(Math.random() * 1e9);
@@ -51,6 +48,7 @@ export async function signedRequest(
   const all: [string, string][] = [
     ...Object.entries(common),
     ...Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+    ...(options.pairs ?? []),
   ];
   const text = stringToSign({
     method,

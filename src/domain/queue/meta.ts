@@ -3,11 +3,18 @@
  * Read at the start of each operation and written back in the same transaction.
  * @module
  */
-import { fail } from "../errors";
-import type { QueueAttributeName } from "../limits";
+import { QUEUE_ATTRIBUTE_LIMITS, type QueueAttributeName } from "../limits";
 import type { SqlPort } from "../sql";
 
 export type QueueAttributes = Record<QueueAttributeName, number>;
+
+export const QUEUE_ATTRIBUTE_NAMES = Object.keys(QUEUE_ATTRIBUTE_LIMITS) as QueueAttributeName[];
+
+export function defaultQueueAttributes(): QueueAttributes {
+  return Object.fromEntries(
+    QUEUE_ATTRIBUTE_NAMES.map((name) => [name, QUEUE_ATTRIBUTE_LIMITS[name].default]),
+  ) as QueueAttributes;
+}
 
 /** Maintained counts (DESIGN.md: never COUNT(*) on the hot path). */
 export interface Counters {
@@ -158,11 +165,6 @@ function fromRow(r: MetaRow): QueueMeta {
 export function findMeta(sql: SqlPort): QueueMeta | undefined {
   const row = sql.first<MetaRow>("SELECT * FROM queue_meta WHERE id = 1");
   return row ? fromRow(row) : undefined;
-}
-
-/** The queue's metadata; fails with queueNotFound when the queue does not exist. */
-export function loadMeta(sql: SqlPort, queueName: string): QueueMeta {
-  return findMeta(sql) ?? fail({ kind: "queueNotFound", queue: queueName });
 }
 
 export function insertMeta(sql: SqlPort, meta: QueueMeta): void {

@@ -14,20 +14,14 @@ import {
   type RequestStamp,
   recordRequest,
 } from "../replay-guard";
-import type { SqlPort } from "../sql";
+import { hasSchema, migrate, type SqlPort } from "../sql";
 import { activeCount, settle } from "./counters";
 import { type DeleteItemResult, deleteByHandles } from "./delete";
-import {
-  findMeta,
-  insertMeta,
-  loadMeta,
-  type QueueAttributes,
-  type QueueMeta,
-  saveMeta,
-} from "./meta";
+import { findMeta, insertMeta, type QueueAttributes, type QueueMeta, saveMeta } from "./meta";
 import { nextVisibleAt, type ReceivedMessage, type ReceiveRequest, receiveBatch } from "./receive";
 import { expireMessages, expireRewindable, nextExpiry } from "./retention";
 import { continueRewind, startRewind } from "./rewind";
+import { QUEUE_MIGRATIONS } from "./schema";
 import { type SendGroup, sendGroup } from "./send";
 
 /** Who is calling: the queue name as the client wrote it (for errors) and its request stamp. */
@@ -62,14 +56,33 @@ function checkRewindWithinRetention(a: QueueAttributes): void {
 }
 
 export class QueueStore {
+  /** Whether this queue's tables exist: a name that was never created keeps no storage. */
+  private ready: boolean;
+
   constructor(
     private readonly sql: SqlPort,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.ready = hasSchema(sql);
+    if (this.ready) migrate(sql, QUEUE_MIGRATIONS);
+  }
+
+  /** After the object's storage was wiped (DeleteQueue). */
+  forgetStorage(): void {
+    this.ready = false;
+  }
+
+  private findMeta(): QueueMeta | undefined {
+    return this.ready ? findMeta(this.sql) : undefined;
+  }
+
+  private requireMeta(call: QueueCall): QueueMeta {
+    return this.findMeta() ?? fail({ kind: "queueNotFound", queue: call.queue });
+  }
 
   private change<T>(call: QueueCall, now: number, fn: (meta: QueueMeta) => T): T {
     return this.sql.transaction(() => {
-      const meta = loadMeta(this.sql, call.queue);
+      const meta = this.requireMeta(call);
       recordRequest(this.sql, call.stamp);
       settle(this.sql, meta, now);
       const result = fn(meta);
@@ -79,7 +92,7 @@ export class QueueStore {
   }
 
   exists(): boolean {
-    return findMeta(this.sql) !== undefined;
+    return this.findMeta() !== undefined;
   }
 
   /**
@@ -87,8 +100,12 @@ export class QueueStore {
    * rewindExceedsRetention.
    */
   create(queue: NewQueue, now: number): QueueView {
+    if (!this.ready) {
+      migrate(this.sql, QUEUE_MIGRATIONS);
+      this.ready = true;
+    }
     return this.sql.transaction(() => {
-      if (findMeta(this.sql)) fail({ kind: "queueAlreadyExists", queue: queue.name });
+      if (this.findMeta()) fail({ kind: "queueAlreadyExists", queue: queue.name });
       checkRewindWithinRetention(queue.attributes);
       const meta: QueueMeta = {
         ...queue,
@@ -139,18 +156,19 @@ export class QueueStore {
 
   /** Settings the object shell needs outside a transaction (long-poll wait, wake-up time). */
   pollingWaitSeconds(call: QueueCall): number {
-    return loadMeta(this.sql, call.queue).attributes.pollingWaitSeconds;
+    return this.requireMeta(call).attributes.pollingWaitSeconds;
   }
 
   nextVisibleAt(now: number): number | null {
-    return nextVisibleAt(this.sql, now);
+    return this.ready ? nextVisibleAt(this.sql, now) : null;
   }
 
   /** Runs one chunk of each background chore (alarm); a deleted queue only forgets stamps. */
   chores(now: number): ChoreReport {
+    if (!this.ready) return { more: false, nextAt: null };
     return this.sql.transaction(() => {
       let more = forgetExpiredRequests(this.sql, now);
-      const meta = findMeta(this.sql);
+      const meta = this.findMeta();
       if (meta) {
         // Non-short-circuit: every chore gets its chunk in each run.
         more = settle(this.sql, meta, now) || more;
@@ -164,7 +182,8 @@ export class QueueStore {
   }
 
   /** When the next chore falls due, without running any. */
-  nextChoreAt(meta = findMeta(this.sql)): number | null {
+  nextChoreAt(meta = this.findMeta()): number | null {
+    if (!this.ready) return null;
     return earliest(nextRequestExpiry(this.sql), meta ? nextExpiry(this.sql, meta) : null);
   }
 

@@ -8,7 +8,11 @@ import {
   type QueueAttributeName,
 } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
-import type { QueueAttributes } from "../../domain/queue/meta";
+import {
+  defaultQueueAttributes,
+  QUEUE_ATTRIBUTE_NAMES,
+  type QueueAttributes,
+} from "../../domain/queue/meta";
 import type { QueueView } from "../../domain/queue/queue-store";
 import { type Action, action } from "../action";
 import { intParam, nameParam, optionalInt } from "../param-schemas";
@@ -24,17 +28,11 @@ const queueName = { queueName: nameParam("queue") };
 
 function definedAttributes(input: Partial<Record<QueueAttributeName, number | undefined>>) {
   const patch: Partial<QueueAttributes> = {};
-  for (const name of Object.keys(QUEUE_ATTRIBUTE_LIMITS) as QueueAttributeName[]) {
+  for (const name of QUEUE_ATTRIBUTE_NAMES) {
     const value = input[name];
     if (value !== undefined) patch[name] = value;
   }
   return patch;
-}
-
-function defaultAttributes(): QueueAttributes {
-  return Object.fromEntries(
-    Object.entries(QUEUE_ATTRIBUTE_LIMITS).map(([name, range]) => [name, range.default]),
-  ) as QueueAttributes;
 }
 
 function newQueueId(): string {
@@ -73,7 +71,7 @@ const CreateQueue = action(z.object({ ...queueName, ...attributeParams }), async
     name: input.queueName,
     queueId: registration.queueId,
     shard: 0,
-    attributes: { ...defaultAttributes(), ...definedAttributes(input) },
+    attributes: { ...defaultQueueAttributes(), ...definedAttributes(input) },
   });
   if (!created.ok && registration.fresh) await catalog.unregisterQueue(input.queueName);
   return { queueId: unwrap(created).queueId };

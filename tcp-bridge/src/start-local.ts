@@ -1,0 +1,115 @@
+/**
+ * `npm start`: runs cmq-edge locally on persisted storage — the Worker under `wrangler dev` on
+ * http://127.0.0.1:8787 — and prints the default credential. Each child runs in its own process
+ * group so Ctrl-C / SIGTERM stop all of it (wrangler's workerd children would otherwise keep the
+ * port, workers-toolchain.md).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    "http-port": { type: "string", default: process.env.CMQ_HTTP_PORT ?? "8787" },
+    "persist-to": { type: "string", default: process.env.CMQ_PERSIST_TO ?? ".wrangler/state" },
+  },
+});
+
+const httpPort = values["http-port"];
+const children: ChildProcess[] = [];
+
+function startChild(name: string, command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, {
+    stdio: "inherit",
+    detached: true,
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+  });
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`cmq-edge: ${name} exited (${signal ?? code}); stopping`);
+    stop(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(exitCode = 0): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  setTimeout(() => process.exit(exitCode), 500).unref();
+}
+
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+/**
+ * `npm` does not pass SIGTERM on to its script, so also stop when the process that started us
+ * (npm, and the shell between) goes away, instead of leaving the Worker holding its port.
+ */
+function ancestors(): number[] {
+  const chain: number[] = [];
+  let pid = process.ppid;
+  while (pid > 1 && chain.length < 3) {
+    chain.push(pid);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = /\((.*)\)/.exec(stat)?.[1] ?? "";
+      if (name.startsWith("npm")) break;
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break;
+    }
+  }
+  return chain;
+}
+
+const watched = ancestors();
+setInterval(() => {
+  for (const pid of watched) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      stop(0);
+    }
+  }
+}, 1000).unref();
+
+startChild("worker", "wrangler", [
+  "dev",
+  "--local",
+  "--ip",
+  "127.0.0.1",
+  "--port",
+  httpPort,
+  "--persist-to",
+  values["persist-to"],
+  "--show-interactive-dev-session=false",
+]);
+
+/** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
+function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
+  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+  const line = /^CMQ_CREDENTIALS\s*=\s*'(.*)'\s*$/m.exec(toml);
+  return line?.[1] ? JSON.parse(line[1])[0] : undefined;
+}
+
+const credential = localCredential();
+console.log(`
+cmq-edge is starting (local, persisted in ${values["persist-to"]}):
+  HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works)
+  Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
+    secretId  ${credential?.secretId}
+    secretKey ${credential?.secretKey}
+    appId     ${credential?.appId}
+  Ctrl-C stops everything.
+`);

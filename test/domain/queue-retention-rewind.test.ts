@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { CHORE_CHUNK_ROWS } from "../../src/domain/limits";
+import { newQueue, T0 } from "./queue-fixture";
+
+const S = 1000;
+
+describe("retention", () => {
+  it("never delivers a message older than msgRetentionSeconds, even before cleanup", () => {
+    const q = newQueue({ msgRetentionSeconds: 60 });
+    q.send(["old"]);
+    q.send(["young"], T0 + 30 * S);
+    const got = q.store.receive(q.call, { max: 16 }, T0 + 60 * S + 1);
+    expect(got.map((m) => m.body)).toEqual(["young"]);
+  });
+
+  it("removes expired messages in bounded chunks by the chores and keeps counters exact", () => {
+    const q = newQueue({ msgRetentionSeconds: 60 });
+    const total = CHORE_CHUNK_ROWS * 2 + 5;
+    for (let i = 0; i < total; i += 16)
+      q.send(Array.from({ length: Math.min(16, total - i) }, () => "x"));
+    q.send(["young"], T0 + 30 * S);
+    expect(q.store.nextChoreAt()).toBe(T0 + 60 * S);
+    const now = T0 + 60 * S + 1;
+    const reports = [q.store.chores(now), q.store.chores(now), q.store.chores(now)];
+    expect(reports.map((r) => r.more)).toEqual([true, true, false]);
+    expect(q.rowCount("message")).toBe(1);
+    expect(reports[2]?.nextAt).toBe(T0 + 90 * S);
+    expect(q.store.attributes(q.call, now)).toMatchObject({
+      activeMsgNum: 1,
+      minMsgTime: T0 + 30 * S,
+    });
+  });
+});
+
+describe("rewind", () => {
+  it("is refused when rewindSeconds is 0", () => {
+    const q = newQueue();
+    expect(() => q.store.rewind(q.call, T0 / S, T0)).toThrow(/cannot be rewinded/);
+  });
+
+  it("is refused for a start time outside the rewind window", () => {
+    const q = newQueue({ rewindSeconds: 100 });
+    const now = T0 + 1000 * S;
+    expect(() => q.store.rewind(q.call, (now - 101 * S) / S, now)).toThrow(/invalid rewind time/);
+    expect(() => q.store.rewind(q.call, (now + S) / S, now)).toThrow(/invalid rewind time/);
+  });
+
+  it("keeps deleted messages and makes everything enqueued from the start time deliverable again", () => {
+    const q = newQueue({ rewindSeconds: 3600, visibilityTimeout: 30 });
+    q.send(["before"]);
+    q.send(["a", "b"], T0 + 10 * S);
+    q.send(["c"], T0 + 20 * S);
+    const got = q.store.receive(q.call, { max: 16 }, T0 + 21 * S);
+    const results = q.store.delete(
+      q.call,
+      got.slice(0, 3).map((m) => m.receiptHandle),
+      T0 + 22 * S,
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(q.store.attributes(q.call, T0 + 22 * S)).toMatchObject({
+      rewindMsgNum: 3,
+      inactiveMsgNum: 1,
+    });
+    q.store.rewind(q.call, (T0 + 10 * S) / S, T0 + 23 * S);
+    const again = q.store.receive(q.call, { max: 16 }, T0 + 23 * S);
+    expect(again.map((m) => m.body)).toEqual(["a", "b", "c"]);
+    expect(again[0]?.dequeueCount).toBe(2);
+    expect(q.store.attributes(q.call, T0 + 23 * S)).toMatchObject({
+      rewindMsgNum: 1,
+      activeMsgNum: 0,
+      inactiveMsgNum: 3,
+    });
+  });
+
+  it("applies a large rewind in chunks, the rest by the chores", () => {
+    const q = newQueue({ rewindSeconds: 3600, visibilityTimeout: 30 });
+    const total = CHORE_CHUNK_ROWS + 100;
+    for (let i = 0; i < total; i += 16)
+      q.send(Array.from({ length: Math.min(16, total - i) }, (_, k) => `${i + k}`));
+    for (;;) {
+      const got = q.store.receive(q.call, { max: 16 }, T0 + S);
+      if (got.length === 0) break;
+      q.store.delete(
+        q.call,
+        got.map((m) => m.receiptHandle),
+        T0 + S,
+      );
+    }
+    expect(q.rowCount("rewindable")).toBe(total);
+    q.store.rewind(q.call, T0 / S, T0 + 2 * S);
+    expect(q.rowCount("rewindable")).toBe(100);
+    expect(q.store.chores(T0 + 2 * S).more).toBe(false);
+    expect(q.rowCount("rewindable")).toBe(0);
+    expect(q.store.attributes(q.call, T0 + 2 * S)).toMatchObject({
+      activeMsgNum: total,
+      rewindMsgNum: 0,
+    });
+    const first = q.store.receive(q.call, { max: 3 }, T0 + 3 * S).map((m) => m.body);
+    expect(first).toEqual(["0", "1", "2"]);
+  });
+
+  it("drops deleted messages once they fall out of the rewind window", () => {
+    const q = newQueue({ rewindSeconds: 60 });
+    q.send(["m"]);
+    const [m] = q.store.receive(q.call, { max: 1 }, T0);
+    q.store.delete(q.call, [m?.receiptHandle ?? 0n], T0);
+    expect(q.store.nextChoreAt()).toBe(T0 + 60 * S);
+    q.store.chores(T0 + 60 * S + 1);
+    expect(q.store.attributes(q.call, T0 + 60 * S + 1)).toMatchObject({ rewindMsgNum: 0 });
+  });
+
+  it("refuses rewindSeconds greater than msgRetentionSeconds", () => {
+    const q = newQueue({ msgRetentionSeconds: 60 });
+    expect(() => q.store.setAttributes(q.call, { rewindSeconds: 61 }, T0)).toThrow(/rewindSeconds/);
+    expect(q.store.attributes(q.call, T0).attributes.rewindSeconds).toBe(0);
+  });
+});
+
+describe("request stamps", () => {
+  it("refuses a stamp seen before and forgets it after it expires", () => {
+    const q = newQueue();
+    const stamp = { key: 7, expiresAt: T0 + 900 * S };
+    q.store.attributes({ queue: "q", stamp }, T0);
+    expect(() => q.store.attributes({ queue: "q", stamp }, T0 + 1)).toThrow(/already used/);
+    q.store.chores(T0 + 900 * S + 1);
+    expect(() => q.store.attributes({ queue: "q", stamp }, T0 + 900 * S + 2)).not.toThrow();
+  });
+
+  it("does not record the stamp of a request that failed", () => {
+    const q = newQueue({ msgRetentionSeconds: 60 });
+    const stamp = { key: 9, expiresAt: T0 + 900 * S };
+    expect(() => q.store.setAttributes({ queue: "q", stamp }, { rewindSeconds: 61 }, T0)).toThrow();
+    expect(() => q.store.attributes({ queue: "q", stamp }, T0)).not.toThrow();
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { signedRequest } from "../helpers/signed-request";
+import { cmq, createQueue, ENDPOINT, send, TENANT_A, TENANT_A_SECOND_KEY } from "./cmq";
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe("signature verification", () => {
+  it("accepts HmacSHA1 and HmacSHA256 signatures", async () => {
+    expect((await cmq("ListQueue", {}, { hash: "SHA-1" })).code).toBe(0);
+    expect((await cmq("ListQueue", {}, { hash: "SHA-256" })).code).toBe(0);
+  });
+
+  it("refuses a signature made with the wrong key", async () => {
+    const reply = await cmq("ListQueue", {}, { credentials: { ...TENANT_A, secretKey: "wrong" } });
+    expect(reply).toMatchObject({ code: 4100, message: "(10030)authentication failed" });
+  });
+
+  it("refuses an unknown SecretId", async () => {
+    const reply = await cmq(
+      "ListQueue",
+      {},
+      { credentials: { secretId: "AKIDnobody", secretKey: "x" } },
+    );
+    expect(reply).toMatchObject({ code: 4100, message: "(10270)secret id is not existed" });
+  });
+
+  it("refuses a signature over different parameters than those sent", async () => {
+    const request = await signedRequest(ENDPOINT, TENANT_A, "ListQueue", { searchWord: "a" });
+    const tampered = (await request.text()).replace("searchWord=a", "searchWord=b");
+    const reply = await send(new Request(ENDPOINT, { method: "POST", body: tampered }));
+    expect(reply.body.code).toBe(4100);
+  });
+
+  it.each([
+    ["too old", -901],
+    ["in the future", 901],
+  ])("refuses a Timestamp %s", async (_, offset) => {
+    const reply = await cmq("ListQueue", {}, { timestamp: now() + offset });
+    expect(reply).toMatchObject({ code: 4100, message: expect.stringContaining("Timestamp") });
+  });
+
+  it("accepts a Timestamp within the window", async () => {
+    expect((await cmq("ListQueue", {}, { timestamp: now() - 800 })).code).toBe(0);
+  });
+
+  it("refuses a replayed request, and does not act on it", async () => {
+    const queueName = await createQueue();
+    const request = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", {
+      queueName,
+      msgBody: "once",
+    });
+    const replay = request.clone();
+    expect((await send(request)).body.code).toBe(0);
+    expect((await send(replay)).body).toMatchObject({
+      code: 4100,
+      message: expect.stringContaining("already used"),
+    });
+    expect((await cmq("GetQueueAttributes", { queueName })).activeMsgNum).toBe(1);
+  });
+
+  it("accepts the same Nonce again with another Timestamp or other parameters", async () => {
+    expect((await cmq("ListQueue", { searchWord: "x" }, { nonce: 7, timestamp: now() })).code).toBe(
+      0,
+    );
+    expect((await cmq("ListQueue", { searchWord: "y" }, { nonce: 7, timestamp: now() })).code).toBe(
+      0,
+    );
+  });
+
+  it.each(["Signature", "SecretId", "Timestamp", "Nonce"])(
+    "answers a missing %s with 4000",
+    async (name) => {
+      const reply = await cmq("ListQueue", {}, { omit: [name] });
+      expect(reply).toMatchObject({
+        code: 4000,
+        message: `(10390)lacked of required parameter ${name}`,
+      });
+    },
+  );
+
+  it("accepts a host signed with its default port when the Host header has none", async () => {
+    const reply = await cmq(
+      "ListQueue",
+      {},
+      { url: "http://cmq.test/v2/index.php", signedHost: "cmq.test:80" },
+    );
+    expect(reply.code).toBe(0);
+  });
+
+  it("accepts POST signatures that leave out @-valued parameters (PY/PHP) and ones that keep them", async () => {
+    const queueName = await createQueue();
+    const params = { queueName, msgBody: "@file-looking body" };
+    const full = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", params);
+    expect((await send(full)).body.code).toBe(0);
+    const withoutAt = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", { queueName });
+    const body = `${await withoutAt.text()}&msgBody=${encodeURIComponent(params.msgBody)}`;
+    expect((await send(new Request(ENDPOINT, { method: "POST", body }))).body.code).toBe(0);
+  });
+
+  it("lets a second key of the same appId see the same queues", async () => {
+    const queueName = await createQueue();
+    expect(
+      (await cmq("GetQueueAttributes", { queueName }, { credentials: TENANT_A_SECOND_KEY })).code,
+    ).toBe(0);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { MAX_REQUEST_BYTES } from "../../src/domain/limits";
+import { cmq, createQueue, ENDPOINT, send } from "./cmq";
+
+async function counts(queueName: string) {
+  const a = await cmq("GetQueueAttributes", { queueName });
+  return [a.activeMsgNum, a.inactiveMsgNum, a.delayMsgNum, a.lastModifyTime];
+}
+
+describe("malformed requests", () => {
+  it.each<[string, () => Request, string]>([
+    [
+      "a method other than GET or POST",
+      () => new Request(ENDPOINT, { method: "PUT", body: "a=1" }),
+      "(10410)",
+    ],
+    [
+      "a body that is not UTF-8",
+      () => new Request(ENDPOINT, { method: "POST", body: new Uint8Array([0x61, 0x3d, 0xff]) }),
+      "(10420)",
+    ],
+    [
+      "a bad percent-escape",
+      () => new Request(ENDPOINT, { method: "POST", body: "a=%g1" }),
+      "(10420)",
+    ],
+    [
+      "a body over the size limit",
+      () =>
+        new Request(ENDPOINT, { method: "POST", body: "a=".padEnd(MAX_REQUEST_BYTES + 10, "x") }),
+      "(10420)",
+    ],
+    [
+      "too many parameters",
+      () =>
+        new Request(ENDPOINT, {
+          method: "POST",
+          body: Array.from({ length: 200 }, (_, i) => `p${i}=1`).join("&"),
+        }),
+      "(10350)",
+    ],
+    ["no parameters at all", () => new Request(ENDPOINT, { method: "POST" }), "(10390)"],
+  ])("answers %s with HTTP 200 and code 4000", async (_, build, module) => {
+    const { status, body } = await send(build());
+    expect(status).toBe(200);
+    expect(body.code).toBe(4000);
+    expect(body.message.startsWith(module)).toBe(true);
+    expect(typeof body.requestId).toBe("string");
+  });
+});
+
+describe("invalid parameters change nothing", () => {
+  it.each<[string, Record<string, string | number>, string]>([
+    ["SendMessage", { msgBody: "" }, "(10120)"],
+    ["SendMessage", { msgBody: "x", delaySeconds: 3601 }, "(10350)"],
+    ["SendMessage", { msgBody: "x", delaySeconds: -1 }, "(10350)"],
+    ["SendMessage", {}, "(10390)"],
+    ["BatchSendMessage", { "msgBody.0": "a", "msgBody.2": "b" }, "(10380)"],
+    ["ReceiveMessage", { pollingWaitSeconds: 31 }, "(10350)"],
+    ["BatchReceiveMessage", { numOfMsg: 0 }, "(10350)"],
+    ["BatchReceiveMessage", {}, "(10390)"],
+    ["DeleteMessage", { receiptHandle: "-5" }, "(10470)"],
+    ["DeleteMessage", { receiptHandle: "99999999999999999999999" }, "(10470)"],
+    ["BatchDeleteMessage", { "receiptHandle.1": "1", "receiptHandle.2": "abc" }, "(10470)"],
+    ["SetQueueAttributes", { maxMsgSize: 2_000_000 }, "(10350)"],
+    ["SetQueueAttributes", { msgRetentionSeconds: "1e5" }, "(10360)"],
+  ])("%s with %j answers 4000 %s", async (action, params, module) => {
+    const queueName = await createQueue();
+    await cmq("SendMessage", { queueName, msgBody: "existing" });
+    const before = await counts(queueName);
+    const reply = await cmq(action, { queueName, ...params });
+    expect(reply.code).toBe(4000);
+    expect(reply.message.startsWith(module)).toBe(true);
+    expect(await counts(queueName)).toEqual(before);
+  });
+
+  it("refuses a repeated parameter", async () => {
+    const reply = await cmq("ListQueue", { limit: 5 }, { pairs: [["limit", "6"]] });
+    expect(reply.message).toMatch(/^\(10330\)parameter limit is NOT a repeatable parameter/);
+  });
+
+  it("passes a message body through byte for byte, whatever it contains", async () => {
+    const queueName = await createQueue();
+    const body = "\u0000 control \u0007, emoji 😀, RTL שלום, escapes %41 &amp; +";
+    await cmq("SendMessage", { queueName, msgBody: body });
+    expect((await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 0 })).msgBody).toBe(body);
+  });
+});

@@ -1,0 +1,62 @@
+/** Speaks the CMQ HTTP API to the Worker under test (exports.default), signed like the SDKs. */
+import { exports } from "cloudflare:workers";
+import { type Credentials, type SignOptions, signedRequest } from "../helpers/signed-request";
+import { TEST_CREDENTIALS } from "../helpers/test-credentials";
+
+export const ENDPOINT = "http://cmq.test:8787/v2/index.php";
+export const TENANT_A = TEST_CREDENTIALS[0] as Credentials;
+export const TENANT_B = TEST_CREDENTIALS[1] as Credentials;
+export const TENANT_A_SECOND_KEY = TEST_CREDENTIALS[2] as Credentials;
+
+// biome-ignore lint/suspicious/noExplicitAny: CMQ replies are checked field by field in tests.
+export type Reply = Record<string, any> & { code: number; message: string; requestId: string };
+
+export async function send(request: Request): Promise<{ status: number; body: Reply }> {
+  const response = await exports.default.fetch(request);
+  return { status: response.status, body: (await response.json()) as Reply };
+}
+
+export interface CallOptions extends SignOptions {
+  credentials?: Credentials;
+  url?: string;
+}
+
+/** Calls a CMQ action and returns the JSON reply (the HTTP status is always 200, checked here). */
+export async function cmq(
+  action: string,
+  params: Record<string, string | number> = {},
+  options: CallOptions = {},
+): Promise<Reply> {
+  const request = await signedRequest(
+    options.url ?? ENDPOINT,
+    options.credentials ?? TENANT_A,
+    action,
+    params,
+    options,
+  );
+  const { status, body } = await send(request);
+  if (status !== 200) throw new Error(`HTTP ${status} for ${action}`);
+  return body;
+}
+
+let counter = 0;
+/** A queue name no other test uses. */
+export function uniqueName(prefix = "q"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** `name.1 … name.N` parameters from a list (1-based, as most SDKs send). */
+export function indexed(name: string, values: readonly (string | number)[], base = 1) {
+  return Object.fromEntries(values.map((v, i) => [`${name}.${i + base}`, String(v)]));
+}
+
+export async function createQueue(
+  params: Record<string, string | number> = {},
+  options: CallOptions = {},
+) {
+  const queueName = uniqueName();
+  const reply = await cmq("CreateQueue", { queueName, ...params }, options);
+  if (reply.code !== 0) throw new Error(`CreateQueue failed: ${reply.message}`);
+  return queueName;
+}

@@ -1,0 +1,85 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { cmq, createQueue, indexed } from "./cmq";
+import { parkedReceivers, queueStub } from "./objects";
+
+/** Resolves once `n` receivers are parked in the queue's object. */
+async function parked(queueName: string, n: number) {
+  await vi.waitFor(
+    () => runInDurableObject(queueStub(queueName), (o) => expect(parkedReceivers(o)).toBe(n)),
+    { timeout: 10_000, interval: 20 },
+  );
+}
+
+describe("long polling", () => {
+  it("returns a message sent while the receiver waits", async () => {
+    const queueName = await createQueue();
+    const receiving = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 20 });
+    await parked(queueName, 1);
+    await cmq("SendMessage", { queueName, msgBody: "arrived" });
+    expect(await receiving).toMatchObject({ code: 0, msgBody: "arrived" });
+  });
+
+  it("wakes a batch receive too, returning what arrived", async () => {
+    const queueName = await createQueue();
+    const receiving = cmq("BatchReceiveMessage", {
+      queueName,
+      numOfMsg: 16,
+      pollingWaitSeconds: 20,
+    });
+    await parked(queueName, 1);
+    await cmq("BatchSendMessage", { queueName, ...indexed("msgBody", ["a", "b", "c"]) });
+    const reply = await receiving;
+    expect(reply.code).toBe(0);
+    expect(reply.msgInfoList.map((m: { msgBody: string }) => m.msgBody)).toEqual(["a", "b", "c"]);
+  });
+
+  it("waits the queue's pollingWaitSeconds when the request gives none, then answers 7000", async () => {
+    const queueName = await createQueue({ pollingWaitSeconds: 1 });
+    const receiving = cmq("ReceiveMessage", { queueName });
+    await parked(queueName, 1);
+    expect(await receiving).toMatchObject({ code: 7000, message: "(10200)no message" });
+  });
+
+  it("re-delivers a message whose visibility timeout runs out during the wait, with a new handle", async () => {
+    const queueName = await createQueue({ visibilityTimeout: 1 });
+    await cmq("SendMessage", { queueName, msgBody: "again" });
+    const first = await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 0 });
+    const second = await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 10 });
+    expect(second).toMatchObject({ code: 0, msgId: first.msgId, dequeueCount: 2 });
+    expect(second.receiptHandle).not.toBe(first.receiptHandle);
+    expect(
+      (await cmq("DeleteMessage", { queueName, receiptHandle: first.receiptHandle })).code,
+    ).toBe(4430);
+    expect(
+      (await cmq("DeleteMessage", { queueName, receiptHandle: second.receiptHandle })).code,
+    ).toBe(0);
+  });
+
+  it("returns a delayed message as soon as its delay passes", async () => {
+    const queueName = await createQueue();
+    await cmq("SendMessage", { queueName, msgBody: "delayed", delaySeconds: 1 });
+    expect(await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 10 })).toMatchObject({
+      code: 0,
+      msgBody: "delayed",
+    });
+  });
+
+  it("gives one message to one of two waiting receivers; the other keeps waiting", async () => {
+    const queueName = await createQueue();
+    const a = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 2 });
+    const b = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 2 });
+    await parked(queueName, 2);
+    await cmq("SendMessage", { queueName, msgBody: "only one" });
+    const codes = (await Promise.all([a, b])).map((r) => r.code).sort();
+    expect(codes).toEqual([0, 7000]);
+  });
+
+  it("ends parked receives with 4440 when the queue is deleted", async () => {
+    const queueName = await createQueue();
+    const receiving = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 20 });
+    await parked(queueName, 1);
+    await cmq("DeleteQueue", { queueName });
+    expect((await receiving).code).toBe(4440);
+  });
+});

@@ -1,0 +1,34 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_CREDENTIALS } from "./test/helpers/test-credentials";
+
+export default defineConfig({
+  test: {
+    // .ci/run reads the JSON report for its "N passed, M failed" line.
+    reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/domain/**/*.test.ts", "test/http/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // Two tenants, to prove isolation; the first is the local default credential.
+            miniflare: { bindings: { CMQ_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS) } },
+          }),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          // Long-poll tests hold requests open for a few seconds by design.
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
