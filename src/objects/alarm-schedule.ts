@@ -1,23 +1,29 @@
 /**
- * Keeps one Durable Object alarm at the earliest due chore, remembering the scheduled time so a
- * request only touches the alarm when it brings a deadline forward.
+ * Keeps one Durable Object alarm at the earliest due background chore (retention, rewind chunks,
+ * forgetting request stamps), remembering the scheduled time so a request only touches the alarm
+ * when it brings a deadline forward.
  */
 import type { ChoreReport } from "../domain/chore-report";
 
 /** Chores due in less than this are batched into one run, so frequent expiries don't storm. */
 const MIN_SPACING_MS = 1000;
 
+/** What a store offers its alarm: one bounded run of chores, and when the next falls due. */
+export interface ChoreRunner {
+  chores(now: number): ChoreReport;
+  nextChoreAt(): number | null;
+}
+
 export class AlarmSchedule {
   private at: number | null = null;
 
-  constructor(private readonly storage: DurableObjectStorage) {}
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly runner: ChoreRunner,
+  ) {}
 
   async load(): Promise<void> {
     this.at = await this.storage.getAlarm();
-  }
-
-  get scheduled(): boolean {
-    return this.at !== null;
   }
 
   /** Makes sure an alarm fires no later than `time` (null: nothing due). */
@@ -27,11 +33,20 @@ export class AlarmSchedule {
     await this.storage.setAlarm(time);
   }
 
-  /** After an alarm run: schedule the next one from its report. */
-  async afterRun(report: ChoreReport, now: number): Promise<void> {
+  /** The object's alarm handler: one run of chores, then the next alarm from its report. */
+  async run(): Promise<void> {
+    const now = Date.now();
+    const report = this.runner.chores(now);
     this.at = null;
-    if (report.more) return this.ensure(now);
-    if (report.nextAt !== null) return this.ensure(Math.max(report.nextAt, now + MIN_SPACING_MS));
+    if (report.more) await this.ensure(now);
+    else if (report.nextAt !== null)
+      await this.ensure(Math.max(report.nextAt, now + MIN_SPACING_MS));
+  }
+
+  /** The first change after an idle period needs an alarm for the chores it created. */
+  async afterChange<T>(value: T): Promise<T> {
+    if (this.at === null) await this.ensure(this.runner.nextChoreAt());
+    return value;
   }
 
   async clear(): Promise<void> {

@@ -22,7 +22,7 @@ export class CatalogObject extends DurableObject<Env> {
     super(ctx, env);
     const sql = durableSql(ctx.storage);
     this.store = new CatalogStore(sql);
-    this.alarms = new AlarmSchedule(ctx.storage);
+    this.alarms = new AlarmSchedule(ctx.storage, this.store);
     void ctx.blockConcurrencyWhile(async () => {
       migrate(sql, CATALOG_MIGRATIONS);
       await this.alarms.load();
@@ -30,11 +30,13 @@ export class CatalogObject extends DurableObject<Env> {
   }
 
   async registerQueue(entry: CatalogEntry, stamp?: RequestStamp): Promise<Outcome<Registration>> {
-    return this.afterChange(attempt(() => this.store.registerQueue(entry, Date.now(), stamp)));
+    return this.alarms.afterChange(
+      attempt(() => this.store.registerQueue(entry, Date.now(), stamp)),
+    );
   }
 
   async admit(stamp?: RequestStamp): Promise<Outcome<void>> {
-    return this.afterChange(attempt(() => this.store.admit(stamp)));
+    return this.alarms.afterChange(attempt(() => this.store.admit(stamp)));
   }
 
   async unregisterQueue(name: string): Promise<boolean> {
@@ -42,16 +44,10 @@ export class CatalogObject extends DurableObject<Env> {
   }
 
   async listQueues(query: ListQuery, stamp?: RequestStamp): Promise<Outcome<ListPage>> {
-    return this.afterChange(attempt(() => this.store.listQueues(query, stamp)));
+    return this.alarms.afterChange(attempt(() => this.store.listQueues(query, stamp)));
   }
 
   override async alarm(): Promise<void> {
-    const now = Date.now();
-    await this.alarms.afterRun(this.store.chores(now), now);
-  }
-
-  private async afterChange<T>(outcome: T): Promise<T> {
-    if (!this.alarms.scheduled) await this.alarms.ensure(this.store.nextChoreAt());
-    return outcome;
+    await this.alarms.run();
   }
 }

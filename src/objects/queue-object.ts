@@ -33,7 +33,7 @@ export class QueueObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new QueueStore(durableSql(ctx.storage));
-    this.alarms = new AlarmSchedule(ctx.storage);
+    this.alarms = new AlarmSchedule(ctx.storage, this.store);
     void ctx.blockConcurrencyWhile(() => this.alarms.load());
   }
 
@@ -57,7 +57,7 @@ export class QueueObject extends DurableObject<Env> {
   }
 
   async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
-    return this.afterChange(attempt(() => this.store.attributes(call, Date.now())));
+    return this.alarms.afterChange(attempt(() => this.store.attributes(call, Date.now())));
   }
 
   async setAttributes(
@@ -88,7 +88,7 @@ export class QueueObject extends DurableObject<Env> {
         .reduce((n, g) => n + g.bodies.length, 0);
       this.waiters.wake(visibleNow);
     }
-    return this.afterChange(outcome);
+    return this.alarms.afterChange(outcome);
   }
 
   /**
@@ -115,21 +115,14 @@ export class QueueObject extends DurableObject<Env> {
         await this.waiters.wait(next === null ? deadline : Math.min(deadline, next));
       }
     });
-    return this.afterChange(outcome);
+    return this.alarms.afterChange(outcome);
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {
-    return this.afterChange(attempt(() => this.store.delete(call, handles, Date.now())));
+    return this.alarms.afterChange(attempt(() => this.store.delete(call, handles, Date.now())));
   }
 
   override async alarm(): Promise<void> {
-    const now = Date.now();
-    await this.alarms.afterRun(this.store.chores(now), now);
-  }
-
-  /** The first change after an idle period needs an alarm for the chores it created. */
-  private async afterChange<T>(outcome: T): Promise<T> {
-    if (!this.alarms.scheduled) await this.alarms.ensure(this.store.nextChoreAt());
-    return outcome;
+    await this.alarms.run();
   }
 }
