@@ -30,9 +30,11 @@ export function stringToSign(parts: SignedParts): string {
 }
 
 const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
+/** Spelt this way so the module typechecks under both Workers and Node type definitions. */
+type HmacKey = ReturnType<typeof crypto.subtle.importKey>;
+const keyCache = new Map<string, HmacKey>();
 
-function hmacKey(secret: string, hash: HashName): Promise<CryptoKey> {
+function hmacKey(secret: string, hash: HashName): HmacKey {
   const cacheKey = `${hash}\u0000${secret}`;
   let key = keyCache.get(cacheKey);
   if (!key) {

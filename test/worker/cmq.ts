@@ -1,15 +1,21 @@
 /** Speaks the CMQ HTTP API to the Worker under test (exports.default), signed like the SDKs. */
 import { exports } from "cloudflare:workers";
-import { type Credentials, type SignOptions, signedRequest } from "../helpers/signed-request";
+import { type CmqReply, indexed } from "../../tcp-bridge/src/client/http-client";
+import {
+  type Credentials,
+  type SignOptions,
+  signedRequest,
+} from "../../tcp-bridge/src/client/http-signing";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
+
+export { indexed };
 
 export const ENDPOINT = "http://cmq.test:8787/v2/index.php";
 export const TENANT_A = TEST_CREDENTIALS[0] as Credentials;
 export const TENANT_B = TEST_CREDENTIALS[1] as Credentials;
 export const TENANT_A_SECOND_KEY = TEST_CREDENTIALS[2] as Credentials;
 
-// biome-ignore lint/suspicious/noExplicitAny: CMQ replies are checked field by field in tests.
-export type Reply = Record<string, any> & { code: number; message: string; requestId: string };
+export type Reply = CmqReply;
 
 export async function send(request: Request): Promise<{ status: number; body: Reply }> {
   const response = await exports.default.fetch(request);
@@ -44,11 +50,6 @@ let counter = 0;
 export function uniqueName(prefix = "q"): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
-}
-
-/** `name.1 … name.N` parameters from a list (1-based, as most SDKs send). */
-export function indexed(name: string, values: readonly (string | number)[], base = 1) {
-  return Object.fromEntries(values.map((v, i) => [`${name}.${i + base}`, String(v)]));
 }
 
 export async function createQueue(

@@ -1,8 +1,9 @@
 /**
- * Builds CMQ requests signed the way the official SDKs sign them (cmq-api-http.md §2.3), for tests
- * and tools that speak to the Worker over HTTP.
+ * Builds CMQ requests signed the way the official SDKs sign them (cmq-api-http.md §2.3), with the
+ * same signing code the Worker verifies with.
+ * @module
  */
-import { type HashName, sign, stringToSign } from "../../src/http/signature";
+import { type HashName, sign, stringToSign } from "../../../src/http/signature";
 
 export interface Credentials {
   secretId: string;

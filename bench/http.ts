@@ -1,0 +1,91 @@
+/**
+ * HTTP benchmark: cmq-edge's SendMessage, BatchSendMessage(16) and ReceiveMessage+DeleteMessage
+ * against the platform's ceiling measured in the same run (bench/baseline: a Worker that answers
+ * at once, and one doing one or sixteen SQLite inserts per request). Both Workers run in process
+ * through wrangler on loopback ports, storage in memory.
+ *
+ *   npm run bench:http -- [--seconds 5] [--concurrency 16]
+ */
+import { parseArgs } from "node:util";
+import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
+import { runLoad } from "./lib/load";
+import { startLocalWorker } from "./lib/local-worker";
+import { report } from "./lib/report";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "5" },
+    concurrency: { type: "string", default: "16" },
+  },
+});
+const options = { seconds: Number(values.seconds), concurrency: Number(values.concurrency) };
+const BODY = "x".repeat(1024);
+
+const baseline = await startLocalWorker(
+  new URL("./baseline/wrangler.toml", import.meta.url).pathname,
+);
+const service = await startLocalWorker(new URL("../wrangler.toml", import.meta.url).pathname);
+try {
+  const post = async (path: string, n: number) => {
+    const response = await fetch(`${baseline.url}${path}`, { method: "POST", body: BODY });
+    await response.text();
+    if (!response.ok) throw new Error(`baseline HTTP ${response.status}`);
+    return n;
+  };
+  const noop = await runLoad("baseline: Worker answers at once", () => post("/noop", 1), options);
+  const insert1 = await runLoad(
+    "baseline: 1 SQLite insert per request",
+    () => post("/insert?n=1", 1),
+    options,
+  );
+  const insert16 = await runLoad(
+    "baseline: 16 inserts per request",
+    () => post("/insert?n=16", 16),
+    options,
+  );
+
+  const client = new CmqHttpClient({
+    endpoint: `${service.url}/v2/index.php`,
+    credentials: { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" },
+  });
+  await client.createQueue("bench", { visibilityTimeout: 600 });
+  const send1 = await runLoad(
+    "cmq-edge: SendMessage",
+    async () => {
+      await client.sendMessage("bench", BODY);
+      return 1;
+    },
+    options,
+  );
+  const bodies = Array.from({ length: 16 }, () => BODY);
+  const send16 = await runLoad(
+    "cmq-edge: BatchSendMessage(16)",
+    async () => {
+      await client.batchSendMessage("bench", bodies);
+      return 16;
+    },
+    options,
+  );
+  const receiveDelete = await runLoad(
+    "cmq-edge: ReceiveMessage+DeleteMessage",
+    async () => {
+      const [message] = await client.batchReceiveMessage("bench", 1);
+      if (!message) throw new Error("queue ran dry");
+      await client.deleteMessage("bench", message.receiptHandle);
+      return 1;
+    },
+    options,
+  );
+
+  report("HTTP", [
+    { result: noop },
+    { result: insert1 },
+    { result: insert16 },
+    { result: send1, versus: insert1.name },
+    { result: send16, versus: insert16.name },
+    { result: receiveDelete, versus: insert1.name },
+  ]);
+} finally {
+  await service.dispose();
+  await baseline.dispose();
+}

@@ -1,0 +1,66 @@
+/**
+ * A closed-loop load generator: `concurrency` workers each repeat `op` until the time is up. Each
+ * op returns how many messages it moved, so batch operations count messages, not requests.
+ */
+export interface LoadResult {
+  name: string;
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  messages: number;
+  errors: number;
+  /** Per-request latencies in milliseconds, sorted. */
+  latencies: number[];
+}
+
+export async function runLoad(
+  name: string,
+  op: (worker: number) => Promise<number>,
+  options: { concurrency: number; seconds: number; warmupSeconds?: number },
+): Promise<LoadResult> {
+  const warmupEnd = performance.now() + (options.warmupSeconds ?? 1) * 1000;
+  const latencies: number[] = [];
+  let messages = 0;
+  let errors = 0;
+  let measureStart = 0;
+  let measureEnd = 0;
+  const worker = async (id: number) => {
+    for (;;) {
+      const t0 = performance.now();
+      if (measureEnd !== 0 && t0 >= measureEnd) return;
+      let moved = 0;
+      try {
+        moved = await op(id);
+      } catch {
+        errors++;
+      }
+      const t1 = performance.now();
+      if (t0 >= warmupEnd) {
+        if (measureStart === 0) {
+          measureStart = t0;
+          measureEnd = t0 + options.seconds * 1000;
+        }
+        if (t1 <= measureEnd) {
+          latencies.push(t1 - t0);
+          messages += moved;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    concurrency: options.concurrency,
+    seconds: options.seconds,
+    requests: latencies.length,
+    messages,
+    errors,
+    latencies,
+  };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
