@@ -28,9 +28,20 @@ export function hostVariants(host: string): string[] {
   return [host, `${host}:80`, `${host}:443`];
 }
 
+/**
+ * The PY and PHP SDKs leave `@`-valued parameters out of what they sign on POST (PHPX sends no
+ * RequestClient); only their requests get that reading, so others cannot have such parameters
+ * slipped in unsigned.
+ */
+function dropsAtValues(request: CmqRequest): boolean {
+  const client = request.params.find(([key]) => key === "RequestClient")?.[1];
+  return client === undefined || /^SDK_(Python|PHP)/i.test(client);
+}
+
 function candidateStrings(request: CmqRequest): string[] {
   const paramSets = [request.params];
-  if (request.method === "POST" && request.params.some(([, v]) => v.startsWith("@"))) {
+  const hasAtValues = request.params.some(([, v]) => v.startsWith("@"));
+  if (request.method === "POST" && hasAtValues && dropsAtValues(request)) {
     paramSets.push(request.params.filter(([, v]) => !v.startsWith("@")));
   }
   return hostVariants(request.host).flatMap((host) =>

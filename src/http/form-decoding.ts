@@ -12,7 +12,7 @@ const SPACE = 0x20;
 const AMPERSAND = 0x26;
 const EQUALS = 0x3d;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function hexValue(byte: number | undefined): number {
   if (byte === undefined) return -1;

@@ -10,7 +10,7 @@ const MIN_SPACING_MS = 1000;
 
 /** What a store offers its alarm: one bounded run of chores, and when the next falls due. */
 export interface ChoreRunner {
-  chores(now: number): ChoreReport;
+  chores(now: number): ChoreReport | Promise<ChoreReport>;
   nextChoreAt(): number | null;
 }
 
@@ -36,16 +36,18 @@ export class AlarmSchedule {
   /** The object's alarm handler: one run of chores, then the next alarm from its report. */
   async run(): Promise<void> {
     const now = Date.now();
-    const report = this.runner.chores(now);
+    // The alarm that fired is consumed whatever happens, so a failed run cannot leave a stale time
+    // behind that would stop later requests from scheduling one.
     this.at = null;
+    const report = await this.runner.chores(now);
     if (report.more) await this.ensure(now);
     else if (report.nextAt !== null)
       await this.ensure(Math.max(report.nextAt, now + MIN_SPACING_MS));
   }
 
-  /** The first change after an idle period needs an alarm for the chores it created. */
+  /** A change may have created a chore due sooner than the scheduled alarm (a short retention). */
   async afterChange<T>(value: T): Promise<T> {
-    if (this.at === null) await this.ensure(this.runner.nextChoreAt());
+    await this.ensure(this.runner.nextChoreAt());
     return value;
   }
 

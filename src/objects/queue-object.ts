@@ -81,12 +81,15 @@ export class QueueObject extends DurableObject<Env> {
 
   /** Stores each group whole or refuses it whole (src/domain/queue/send.ts). */
   async send(call: QueueCall, groups: SendGroup[]): Promise<Outcome<Outcome<bigint[]>[]>> {
-    const outcome = attempt(() => this.store.send(call, groups, Date.now()));
+    const now = Date.now();
+    const outcome = attempt(() => this.store.send(call, groups, now));
     if (outcome.ok) {
-      const visibleNow = groups
-        .filter((g, i) => g.delaySeconds === 0 && outcome.value[i]?.ok)
-        .reduce((n, g) => n + g.bodies.length, 0);
-      this.waiters.wake(visibleNow);
+      const stored = groups.filter((_, i) => outcome.value[i]?.ok);
+      this.waiters.wake(
+        stored.filter((g) => g.delaySeconds === 0).reduce((n, g) => n + g.bodies.length, 0),
+      );
+      for (const g of stored)
+        if (g.delaySeconds > 0) this.waiters.wakeBefore(now + g.delaySeconds * 1000);
     }
     return this.alarms.afterChange(outcome);
   }
@@ -106,8 +109,9 @@ export class QueueObject extends DurableObject<Env> {
         // The request stamp is recorded once, by the first attempt.
         attemptCall = { queue: call.queue };
         if (messages.length > 0) {
-          // More may be visible: let the next waiter look.
+          // More may be visible: let the next waiter look. Others re-arm for the new timeouts.
           this.waiters.wake(1);
+          this.waiters.wakeBefore(Math.min(...messages.map((m) => m.nextVisibleTime)));
           return messages;
         }
         if (now >= deadline) fail({ kind: "noMessage" });

@@ -3,6 +3,8 @@
  * survive a restart (if the object restarts, the client's request fails and it retries).
  */
 interface Waiter {
+  /** When its timer fires: its deadline, or when the next invisible message becomes visible. */
+  until: number;
   wake: () => void;
 }
 
@@ -17,6 +19,7 @@ export class Waiters {
   wait(until: number): Promise<void> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
+        until,
         wake: () => {
           clearTimeout(timer);
           const i = this.parked.indexOf(waiter);
@@ -36,5 +39,13 @@ export class Waiters {
 
   wakeAll(): void {
     this.wake(this.parked.length);
+  }
+
+  /**
+   * A message will become visible at `time`: waiters whose timers run past it wake now to re-arm
+   * for it (a delayed send, or a receive that started a visibility timeout).
+   */
+  wakeBefore(time: number): void {
+    for (const waiter of this.parked.filter((w) => w.until > time)) waiter.wake();
   }
 }

@@ -81,7 +81,7 @@ describe("invalid parameters change nothing", () => {
 
   it("passes a message body through byte for byte, whatever it contains", async () => {
     const queueName = await createQueue();
-    const body = "\u0000 control \u0007, emoji 😀, RTL שלום, escapes %41 &amp; +";
+    const body = "\ufeffBOM first, \u0000 control \u0007, emoji 😀, RTL שלום, escapes %41 &amp; +";
     await cmq("SendMessage", { queueName, msgBody: body });
     expect((await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 0 })).msgBody).toBe(body);
   });

@@ -65,6 +65,14 @@ describe("long polling", () => {
     });
   });
 
+  it("wakes a waiting receiver when a message sent later with a delay becomes visible", async () => {
+    const queueName = await createQueue();
+    const receiving = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 30 });
+    await parked(queueName, 1);
+    await cmq("SendMessage", { queueName, msgBody: "soon", delaySeconds: 1 });
+    expect(await receiving).toMatchObject({ code: 0, msgBody: "soon" });
+  });
+
   it("gives one message to one of two waiting receivers; the other keeps waiting", async () => {
     const queueName = await createQueue();
     const a = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 2 });

@@ -59,7 +59,7 @@ export function deleteByHandles(
     count(meta.counters, classify(meta.watermark, row), -1);
     return { ok: true, value: undefined };
   });
-  if (deleted.length > 0) removeMessages(sql, meta, deleted);
+  if (deleted.length > 0) removeMessages(sql, meta, deleted, now);
   return results;
 }
 
@@ -70,12 +70,13 @@ function isCurrentHandle(ref: ReceiptRef, row: HeldRow, now: number): boolean {
 }
 
 /** Moves rows to the rewindable table when the queue keeps deleted messages, else drops them. */
-function removeMessages(sql: SqlPort, meta: QueueMeta, seqs: number[]): void {
+function removeMessages(sql: SqlPort, meta: QueueMeta, seqs: number[], now: number): void {
   const list = inList(seqs.length);
   if (meta.attributes.rewindSeconds > 0) {
     sql.run(
-      `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count)
-       SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count FROM message WHERE seq IN (${list})`,
+      `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count, deleted_at)
+       SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count, ? FROM message WHERE seq IN (${list})`,
+      now,
       ...seqs,
     );
     meta.counters.rewindable += seqs.length;

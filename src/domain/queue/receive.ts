@@ -63,9 +63,9 @@ export function receiveBatch(
   const timeout = request.visibilityTimeoutSeconds ?? meta.attributes.visibilityTimeout;
   const nextVisible = now + timeout * 1000;
   sql.run(
-    `UPDATE message SET visible_at = ?, dequeue_count = dequeue_count + 1,
-       first_dequeued_at = CASE WHEN first_dequeued_at = 0 THEN ? ELSE first_dequeued_at END
-     WHERE seq IN (${rows.map(() => "?").join(", ")})`,
+    `UPDATE message SET visible_at = ?1, dequeue_count = dequeue_count + 1, last_dequeued_at = ?2,
+       first_dequeued_at = CASE WHEN first_dequeued_at = 0 THEN ?2 ELSE first_dequeued_at END
+     WHERE seq IN (${rows.map((_, i) => `?${i + 3}`).join(", ")})`,
     nextVisible,
     now,
     ...rows.map((r) => r.seq),

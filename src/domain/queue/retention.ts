@@ -31,6 +31,11 @@ interface FrontRow {
 
 /** The expired prefix (up to one chunk) of `table` in seq order. */
 function expiredPrefix(sql: SqlPort, table: "message" | "rewindable", cutoff: number): FrontRow[] {
+  // Most runs find nothing expired: look at the oldest row before reading a chunk.
+  const oldest = sql.first<{ enqueued_at: number }>(
+    `SELECT enqueued_at FROM ${table} ORDER BY seq LIMIT 1`,
+  );
+  if (!oldest || oldest.enqueued_at >= cutoff) return [];
   const columns =
     table === "message" ? "seq, enqueued_at, visible_at, dequeue_count" : "seq, enqueued_at";
   const front = sql.all<FrontRow>(

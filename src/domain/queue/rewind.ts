@@ -84,7 +84,11 @@ function chunkEnd(sql: SqlPort, table: "message" | "rewindable", cursor: number,
 
 /**
  * Applies the next chunk of a running rewind. Mutates `meta`; returns true when more remains.
- * In: meta.rewindJob. Out: rows in the chunk visible at job.at, rewindable rows moved back.
+ * In: meta.rewindJob. Out: the chunk's rows visible again, rewindable rows moved back.
+ *
+ * Rows come back with visible_at = enqueued_at, so whatever chunk they were applied in, receive
+ * (ordered by visible_at, seq) hands them out in production order. Rows received or deleted after
+ * the rewind started (job.at) are left alone: a later chunk must not undo a consumer's work.
  */
 export function continueRewind(sql: SqlPort, meta: QueueMeta): boolean {
   const job = meta.rewindJob;
@@ -93,39 +97,44 @@ export function continueRewind(sql: SqlPort, meta: QueueMeta): boolean {
     chunkEnd(sql, "message", job.cursor, job.last) ?? job.last,
     chunkEnd(sql, "rewindable", job.cursor, job.last) ?? job.last,
   );
-  // In-flight and visible rows show again at job.at; delayed ones keep their delay.
-  const shown = sql.all<{ seq: number; visible_at: number; dequeue_count: number }>(
-    `SELECT seq, visible_at, dequeue_count FROM message
-     WHERE seq BETWEEN ? AND ? AND (dequeue_count > 0 OR visible_at <= ?)`,
+  // In-flight and visible rows show again; delayed ones keep their delay.
+  const shownWhere = `seq BETWEEN ?1 AND ?2 AND last_dequeued_at <= ?3
+     AND (dequeue_count > 0 OR visible_at <= ?3)`;
+  const shown = sql.all<{
+    seq: number;
+    visible_at: number;
+    dequeue_count: number;
+    enqueued_at: number;
+  }>(
+    `SELECT seq, visible_at, dequeue_count, enqueued_at FROM message WHERE ${shownWhere}`,
     job.cursor,
     end,
     job.at,
   );
   for (const row of shown) {
     count(meta.counters, classify(meta.watermark, row), -1);
-    count(meta.counters, classify(meta.watermark, { ...row, visible_at: job.at }), 1);
+    count(meta.counters, classify(meta.watermark, { ...row, visible_at: row.enqueued_at }), 1);
   }
   sql.run(
-    `UPDATE message SET visible_at = ?
-     WHERE seq BETWEEN ? AND ? AND (dequeue_count > 0 OR visible_at <= ?)`,
-    job.at,
+    `UPDATE message SET visible_at = enqueued_at WHERE ${shownWhere}`,
     job.cursor,
     end,
     job.at,
   );
-  const revived = sql.all<{ seq: number; dequeue_count: number }>(
-    `INSERT INTO message (seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count)
-     SELECT seq, body, enqueued_at, ?, first_dequeued_at, dequeue_count FROM rewindable
-     WHERE seq BETWEEN ? AND ?
-     RETURNING seq, dequeue_count`,
-    job.at,
+  const revivedWhere = "seq BETWEEN ?1 AND ?2 AND deleted_at <= ?3";
+  const revived = sql.all<{ seq: number; dequeue_count: number; enqueued_at: number }>(
+    `INSERT INTO message (seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count, last_dequeued_at)
+     SELECT seq, body, enqueued_at, enqueued_at, first_dequeued_at, dequeue_count, 0 FROM rewindable
+     WHERE ${revivedWhere}
+     RETURNING seq, dequeue_count, enqueued_at`,
     job.cursor,
     end,
+    job.at,
   );
-  sql.run("DELETE FROM rewindable WHERE seq BETWEEN ? AND ?", job.cursor, end);
+  sql.run(`DELETE FROM rewindable WHERE ${revivedWhere}`, job.cursor, end, job.at);
   meta.counters.rewindable -= revived.length;
   for (const row of revived) {
-    count(meta.counters, classify(meta.watermark, { ...row, visible_at: job.at }), 1);
+    count(meta.counters, classify(meta.watermark, { ...row, visible_at: row.enqueued_at }), 1);
   }
   meta.rewindJob = end >= job.last ? null : { ...job, cursor: end + 1 };
   return meta.rewindJob !== null;

@@ -63,4 +63,13 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
       ...SEEN_REQUEST_TABLE,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // When a message was last received, and when a rewindable one was deleted: a rewind applied
+      // in chunks must not undo what consumers did after it started (rewind.ts).
+      "ALTER TABLE message ADD COLUMN last_dequeued_at INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE rewindable ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

@@ -18,6 +18,8 @@ export interface SignOptions {
   nonce?: number;
   /** The host string the client signs (defaults to the URL's host). */
   signedHost?: string;
+  /** The SDK id sent as RequestClient. */
+  requestClient?: string;
   /** Common parameters to leave out (e.g. "Signature"). */
   omit?: string[];
   /** Further raw pairs, sent and signed after the others (e.g. a repeated key). */
@@ -43,7 +45,7 @@ export async function signedRequest(
     Timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
     Nonce: String(options.nonce ?? ++nonceCounter),
     SignatureMethod: hash === "SHA-256" ? "HmacSHA256" : "HmacSHA1",
-    RequestClient: "cmq-edge-test",
+    RequestClient: options.requestClient ?? "cmq-edge-client",
   };
   for (const name of options.omit ?? []) delete common[name];
   const all: [string, string][] = [
