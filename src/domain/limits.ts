@@ -27,6 +27,31 @@ export const QUEUE_ATTRIBUTE_LIMITS = {
 
 export type QueueAttributeName = keyof typeof QUEUE_ATTRIBUTE_LIMITS;
 
+/** Topic attributes (cmq-api-http.md §5.1, §5.4): a topic keeps undelivered messages one day. */
+export const TOPIC_LIMITS = {
+  maxMsgSize: { min: 1024, max: 1_048_576, default: 65_536 },
+  msgRetentionSeconds: 86_400,
+  filterType: { tags: 1, routing: 2, default: 1 },
+} as const;
+
+/** Subscription limits (§5.6, §5.8). */
+export const SUBSCRIPTION_LIMITS = {
+  perTopic: 100,
+  tags: 5,
+  tagLength: 16,
+  bindingKeys: 5,
+  routingKeyBytes: 64,
+  routingKeyDots: 15,
+  endpointLength: 500,
+} as const;
+
+export const MAX_TOPICS_PER_TENANT = 1000;
+export const SUBSCRIPTION_LIST_LIMIT = { default: 20, min: 0, max: 100 } as const;
+export const SUBSCRIPTION_LIST_OFFSET = { min: 0, max: 1000 } as const;
+
+/** An HTTP push that has not answered by then counts as failed (CMQ waits about 15 s). */
+export const PUSH_TIMEOUT_MS = 15_000;
+
 /** Messages per BatchSend / BatchReceive / BatchDelete (`name.N` arrays). */
 export const MAX_BATCH = 16;
 /** Sum of message bodies in one batch send (ERRTAB 4470/10300). */

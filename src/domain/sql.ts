@@ -40,7 +40,7 @@ export interface Migration {
   statements: readonly string[];
 }
 
-/** Whether any migration ever ran here: objects that were only addressed keep no storage at all. */
+/** Whether any migration ever ran here. */
 export function hasSchema(sql: SqlPort): boolean {
   return (
     sql.first(
@@ -64,5 +64,37 @@ export function migrate(sql: SqlPort, migrations: readonly Migration[]): void {
       sql.run("DELETE FROM schema_version");
       sql.run("INSERT INTO schema_version (version) VALUES (?)", m.version);
     });
+  }
+}
+
+/**
+ * The schema of an object that exists only once created (a queue, a topic): merely addressing the
+ * object must leave no storage behind, so tables are made on creation, not on first contact.
+ */
+export class LazySchema {
+  private present: boolean;
+
+  constructor(
+    private readonly sql: SqlPort,
+    private readonly migrations: readonly Migration[],
+  ) {
+    this.present = hasSchema(sql);
+    if (this.present) migrate(sql, migrations);
+  }
+
+  get ready(): boolean {
+    return this.present;
+  }
+
+  /** Creates the tables if needed (before the object's creating transaction). */
+  ensure(): void {
+    if (this.present) return;
+    migrate(this.sql, this.migrations);
+    this.present = true;
+  }
+
+  /** After the object's storage was wiped. */
+  forget(): void {
+    this.present = false;
   }
 }

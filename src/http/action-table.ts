@@ -6,12 +6,16 @@
 import type { Action } from "./action";
 import { MESSAGE_ACTIONS } from "./actions/message";
 import { QUEUE_ACTIONS } from "./actions/queue";
+import { SUBSCRIPTION_ACTIONS } from "./actions/subscription";
+import { TOPIC_ACTIONS } from "./actions/topic";
 
 const ACTIONS = new Map<string, Action>(
-  Object.entries({ ...QUEUE_ACTIONS, ...MESSAGE_ACTIONS }).map(([name, a]) => [
-    name.toLowerCase(),
-    a,
-  ]),
+  Object.entries({
+    ...QUEUE_ACTIONS,
+    ...MESSAGE_ACTIONS,
+    ...TOPIC_ACTIONS,
+    ...SUBSCRIPTION_ACTIONS,
+  }).map(([name, a]) => [name.toLowerCase(), a]),
 );
 
 export function findAction(name: string): Action | undefined {

@@ -19,6 +19,7 @@ export async function handleCmqRequest(request: Request, env: Env): Promise<Resp
   if (typeof name !== "string") fail({ kind: "missingParameter", name: "Action" });
   const action = findAction(name) ?? fail({ kind: "unknownAction", action: name });
   const params = parseParams(action.schema, input);
-  const ctx = { env, appId: principal.credential.appId, stamp: principal.stamp };
+  const stamp = action.replaySafe ? undefined : principal.stamp;
+  const ctx = { env, appId: principal.credential.appId, stamp };
   return replyResponse(await action.run(ctx, params));
 }

@@ -1,22 +1,41 @@
-/** CatalogObject: one per tenant, the names of its queues (src/domain/catalog/catalog-store.ts). */
+/**
+ * CatalogObject: one per tenant, the names of its queues and topics (src/domain/catalog). Creating
+ * and deleting a queue or topic runs here, one name at a time: register then initialise the
+ * object; destroy the object then unregister.
+ */
 import { DurableObject } from "cloudflare:workers";
 import {
-  type CatalogEntry,
   CatalogStore,
+  type EntryKind,
   type ListPage,
   type ListQuery,
-  type Registration,
 } from "../domain/catalog/catalog-store";
 import { CATALOG_MIGRATIONS } from "../domain/catalog/schema";
-import { attempt, type Outcome } from "../domain/outcome";
+import { type CmqErrorData, fail } from "../domain/errors";
+import { nameKey, newObjectId, queueObjectName, topicObjectName } from "../domain/object-names";
+import { attempt, attemptAsync, type Outcome, unwrap } from "../domain/outcome";
+import type { QueueAttributes } from "../domain/queue/meta";
+import type { QueueView } from "../domain/queue/queue-store";
 import type { RequestStamp } from "../domain/replay-guard";
 import { migrate } from "../domain/sql";
+import type { FilterType } from "../domain/topic/filter";
+import type { TopicView } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
+import { NameLocks } from "./name-locks";
 import { durableSql } from "./sql-adapter";
+
+/** What every managed object offers its catalog. */
+interface Managed<View> {
+  exists(): Promise<boolean>;
+  create(id: string): Promise<Outcome<View>>;
+  /** Outcome of the removal: whether it existed (or why it may not be removed). */
+  destroy(): Promise<Outcome<boolean>>;
+}
 
 export class CatalogObject extends DurableObject<Env> {
   private readonly store: CatalogStore;
   private readonly alarms: AlarmSchedule;
+  private readonly locks = new NameLocks();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -29,25 +48,111 @@ export class CatalogObject extends DurableObject<Env> {
     });
   }
 
-  async registerQueue(entry: CatalogEntry, stamp?: RequestStamp): Promise<Outcome<Registration>> {
-    return this.alarms.afterChange(
-      attempt(() => this.store.registerQueue(entry, Date.now(), stamp)),
+  async createQueue(
+    appId: string,
+    name: string,
+    attributes: QueueAttributes,
+    stamp?: RequestStamp,
+  ) {
+    const stub = this.env.QUEUE.get(this.env.QUEUE.idFromName(queueObjectName(appId, name)));
+    return this.create<QueueView>(
+      "queue",
+      name,
+      stamp,
+      { kind: "queueAlreadyExists", queue: name },
+      {
+        exists: () => stub.exists(),
+        create: (id) => stub.create({ name, queueId: id, shard: 0, attributes }),
+        destroy: async () => ({ ok: true, value: await stub.destroy() }),
+      },
     );
   }
 
-  async admit(stamp?: RequestStamp): Promise<Outcome<void>> {
-    return this.alarms.afterChange(attempt(() => this.store.admit(stamp)));
+  async deleteQueue(appId: string, name: string, stamp?: RequestStamp): Promise<Outcome<void>> {
+    const stub = this.env.QUEUE.get(this.env.QUEUE.idFromName(queueObjectName(appId, name)));
+    return this.destroy("queue", name, stamp, { kind: "queueNotFound", queue: name }, async () => ({
+      ok: true,
+      value: await stub.destroy(),
+    }));
   }
 
-  async unregisterQueue(name: string): Promise<boolean> {
-    return this.store.unregisterQueue(name);
+  async createTopic(
+    appId: string,
+    name: string,
+    maxMsgSize: number,
+    filterType: FilterType,
+    stamp?: RequestStamp,
+  ) {
+    const stub = this.env.TOPIC.get(this.env.TOPIC.idFromName(topicObjectName(appId, name)));
+    return this.create<TopicView>(
+      "topic",
+      name,
+      stamp,
+      { kind: "topicAlreadyExists", topic: name },
+      {
+        exists: () => stub.exists(),
+        create: (id) => stub.create({ name, topicId: id, appId, maxMsgSize, filterType }),
+        destroy: () => stub.destroy({ topic: name }),
+      },
+    );
   }
 
-  async listQueues(query: ListQuery, stamp?: RequestStamp): Promise<Outcome<ListPage>> {
-    return this.alarms.afterChange(attempt(() => this.store.listQueues(query, stamp)));
+  async deleteTopic(appId: string, name: string, stamp?: RequestStamp): Promise<Outcome<void>> {
+    const stub = this.env.TOPIC.get(this.env.TOPIC.idFromName(topicObjectName(appId, name)));
+    return this.destroy("topic", name, stamp, { kind: "topicNotFound", topic: name }, () =>
+      stub.destroy({ topic: name }),
+    );
+  }
+
+  async list(kind: EntryKind, query: ListQuery, stamp?: RequestStamp): Promise<Outcome<ListPage>> {
+    return this.alarms.afterChange(attempt(() => this.store.list(kind, query, stamp)));
   }
 
   override async alarm(): Promise<void> {
     await this.alarms.run();
+  }
+
+  private create<View>(
+    kind: EntryKind,
+    name: string,
+    stamp: RequestStamp | undefined,
+    duplicate: CmqErrorData,
+    object: Managed<View>,
+  ): Promise<Outcome<View>> {
+    return this.locks.with(`${kind}/${nameKey(name)}`, async () => {
+      const outcome = await attemptAsync(async () => {
+        const registration = this.store.register(
+          kind,
+          { name, id: newObjectId(kind) },
+          Date.now(),
+          stamp,
+        );
+        // A registered name without a live object is what a crash mid-create leaves: finish it.
+        if (!registration.fresh && (await object.exists())) fail(duplicate);
+        const created = await object.create(registration.id);
+        if (!created.ok && registration.fresh) this.store.unregister(kind, name);
+        return unwrap(created);
+      });
+      return this.alarms.afterChange(outcome);
+    });
+  }
+
+  private destroy(
+    kind: EntryKind,
+    name: string,
+    stamp: RequestStamp | undefined,
+    missing: CmqErrorData,
+    remove: () => Promise<Outcome<boolean>>,
+  ): Promise<Outcome<void>> {
+    return this.locks.with(`${kind}/${nameKey(name)}`, async () => {
+      const outcome = await attemptAsync(async () => {
+        // Refuse a replay before destroying anything: it could hit a re-created object.
+        this.store.admit(stamp);
+        const existed = unwrap(await remove());
+        const listed = this.store.unregister(kind, name);
+        if (!existed && !listed) fail(missing);
+      });
+      return this.alarms.afterChange(outcome);
+    });
   }
 }

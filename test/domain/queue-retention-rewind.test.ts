@@ -103,20 +103,33 @@ describe("rewind", () => {
     const q = newQueue({ rewindSeconds: 3600, visibilityTimeout: 30 });
     const total = CHORE_CHUNK_ROWS + 500;
     for (let i = 0; i < total; i += 16) {
-      q.send(Array.from({ length: Math.min(16, total - i) }, (_, k) => `m${i + k}`), T0 + i);
+      q.send(
+        Array.from({ length: Math.min(16, total - i) }, (_, k) => `m${i + k}`),
+        T0 + i,
+      );
     }
     q.store.rewind(q.call, T0 / S, T0 + 10 * S);
-    expect(q.store.receive(q.call, { max: 4 }, T0 + 10 * S).map((m) => m.body)).toEqual(["m0", "m1", "m2", "m3"]);
+    expect(q.store.receive(q.call, { max: 4 }, T0 + 10 * S).map((m) => m.body)).toEqual([
+      "m0",
+      "m1",
+      "m2",
+      "m3",
+    ]);
   });
 
   it("does not undo, in later chunks, what consumers did after the rewind started", () => {
     const q = newQueue({ rewindSeconds: 3600, visibilityTimeout: 30 });
     const total = CHORE_CHUNK_ROWS + 500;
-    for (let i = 0; i < total; i += 16) q.send(Array.from({ length: Math.min(16, total - i) }, (_, k) => `m${i + k}`));
+    for (let i = 0; i < total; i += 16)
+      q.send(Array.from({ length: Math.min(16, total - i) }, (_, k) => `m${i + k}`));
     for (;;) {
       const got = q.store.receive(q.call, { max: 16 }, T0 + S);
       if (got.length === 0) break;
-      q.store.delete(q.call, got.map((m) => m.receiptHandle), T0 + S);
+      q.store.delete(
+        q.call,
+        got.map((m) => m.receiptHandle),
+        T0 + S,
+      );
     }
     q.store.rewind(q.call, T0 / S, T0 + 2 * S);
     // Consume everything visible now (the first chunk), deleting half and holding half in flight.
@@ -125,7 +138,11 @@ describe("rewind", () => {
       const got = q.store.receive(q.call, { max: 16 }, T0 + 3 * S);
       if (got.length === 0) break;
       taken.push(...got.map((m) => m.body));
-      q.store.delete(q.call, got.filter((_, i) => i % 2 === 0).map((m) => m.receiptHandle), T0 + 3 * S);
+      q.store.delete(
+        q.call,
+        got.filter((_, i) => i % 2 === 0).map((m) => m.receiptHandle),
+        T0 + 3 * S,
+      );
     }
     q.store.chores(T0 + 4 * S);
     const later: string[] = [];

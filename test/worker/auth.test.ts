@@ -87,14 +87,34 @@ describe("signature verification", () => {
     expect(reply.code).toBe(0);
   });
 
-  it("accepts POST signatures that leave out @-valued parameters (PY/PHP) and ones that keep them", async () => {
+  it("accepts PY/PHP POST signatures that leave out @-valued parameters, and full ones", async () => {
     const queueName = await createQueue();
     const params = { queueName, msgBody: "@file-looking body" };
     const full = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", params);
     expect((await send(full)).body.code).toBe(0);
-    const withoutAt = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", { queueName });
-    const body = `${await withoutAt.text()}&msgBody=${encodeURIComponent(params.msgBody)}`;
-    expect((await send(new Request(ENDPOINT, { method: "POST", body }))).body.code).toBe(0);
+    const signedWithoutAt = async (requestClient: string) => {
+      const request = await signedRequest(
+        ENDPOINT,
+        TENANT_A,
+        "SendMessage",
+        { queueName },
+        { requestClient },
+      );
+      const body = `${await request.text()}&msgBody=${encodeURIComponent(params.msgBody)}`;
+      return (await send(new Request(ENDPOINT, { method: "POST", body }))).body.code;
+    };
+    expect(await signedWithoutAt("SDK_Python_1.3")).toBe(0);
+    expect(await signedWithoutAt("SDK_PHP_1.3")).toBe(0);
+    // Other SDKs sign every parameter: an unsigned @-value is refused.
+    expect(await signedWithoutAt("SDK_JAVA_1.3")).toBe(4100);
+  });
+
+  it("lets replay-safe actions repeat the same signed request", async () => {
+    const queueName = await createQueue();
+    const request = await signedRequest(ENDPOINT, TENANT_A, "GetQueueAttributes", { queueName });
+    const again = request.clone();
+    expect((await send(request)).body.code).toBe(0);
+    expect((await send(again)).body.code).toBe(0);
   });
 
   it("lets a second key of the same appId see the same queues", async () => {

@@ -1,10 +1,14 @@
 /** Direct handles on the Durable Objects behind a tenant's queue, for tests that look inside. */
 import { env } from "cloudflare:workers";
-import { nameKey } from "../../src/domain/catalog/catalog-store";
+import { queueObjectName, topicObjectName } from "../../src/domain/object-names";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 
 export function queueStub(queueName: string, appId = TEST_CREDENTIALS[0]?.appId ?? "") {
-  return env.QUEUE.get(env.QUEUE.idFromName(`${appId}/${nameKey(queueName)}`));
+  return env.QUEUE.get(env.QUEUE.idFromName(queueObjectName(appId, queueName)));
+}
+
+export function topicStub(topicName: string, appId = TEST_CREDENTIALS[0]?.appId ?? "") {
+  return env.TOPIC.get(env.TOPIC.idFromName(topicObjectName(appId, topicName)));
 }
 
 /** The number of long-poll receivers parked in the object (private state, read for tests). */

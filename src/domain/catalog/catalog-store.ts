@@ -1,11 +1,12 @@
 /**
- * A tenant's catalog of queue names. CreateQueue registers here before initialising the queue's
- * object and DeleteQueue unregisters after destroying it, so listing never fans out to objects.
+ * A tenant's catalog of queue and topic names. Create registers here before initialising the
+ * object and Delete unregisters after destroying it, so listing never fans out to objects.
  * @module
  */
 import type { ChoreReport } from "../chore-report";
 import { fail } from "../errors";
-import { MAX_QUEUES_PER_TENANT } from "../limits";
+import { MAX_QUEUES_PER_TENANT, MAX_TOPICS_PER_TENANT } from "../limits";
+import { nameKey } from "../object-names";
 import {
   forgetExpiredRequests,
   nextRequestExpiry,
@@ -14,13 +15,16 @@ import {
 } from "../replay-guard";
 import type { SqlPort } from "../sql";
 
+export type EntryKind = "queue" | "topic";
+
 export interface CatalogEntry {
   name: string;
-  queueId: string;
+  /** The queueId or topicId. */
+  id: string;
 }
 
 export interface Registration {
-  queueId: string;
+  id: string;
   /** False when the name was already registered (the caller decides whether that is an error). */
   fresh: boolean;
 }
@@ -36,36 +40,43 @@ export interface ListPage {
   entries: CatalogEntry[];
 }
 
-export function nameKey(name: string): string {
-  return name.toLowerCase();
-}
+const TABLES = {
+  queue: { table: "queue_entry", id: "queue_id", limit: MAX_QUEUES_PER_TENANT },
+  topic: { table: "topic_entry", id: "topic_id", limit: MAX_TOPICS_PER_TENANT },
+} as const;
 
 export class CatalogStore {
   constructor(private readonly sql: SqlPort) {}
 
   /**
-   * Registers a queue name. In: name, a fresh queue id. Out: the registered id.
-   * Fails: queueLimitReached (nothing written).
+   * Registers a name. In: name, a fresh id. Out: the registered id.
+   * Fails: queueLimitReached / topicLimitReached (nothing written).
    */
-  registerQueue(entry: CatalogEntry, now: number, stamp?: RequestStamp): Registration {
+  register(kind: EntryKind, entry: CatalogEntry, now: number, stamp?: RequestStamp): Registration {
+    const t = TABLES[kind];
     return this.sql.transaction(() => {
       recordRequest(this.sql, stamp);
-      const existing = this.sql.first<{ queue_id: string }>(
-        "SELECT queue_id FROM queue_entry WHERE name_key = ?",
+      const existing = this.sql.first<{ id: string }>(
+        `SELECT ${t.id} AS id FROM ${t.table} WHERE name_key = ?`,
         nameKey(entry.name),
       );
-      if (existing) return { queueId: existing.queue_id, fresh: false };
-      const count = this.sql.first<{ n: number }>("SELECT COUNT(*) AS n FROM queue_entry")?.n ?? 0;
-      if (count >= MAX_QUEUES_PER_TENANT)
-        fail({ kind: "queueLimitReached", limit: MAX_QUEUES_PER_TENANT });
+      if (existing) return { id: existing.id, fresh: false };
+      const count = this.sql.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t.table}`)?.n ?? 0;
+      if (count >= t.limit) {
+        fail(
+          kind === "queue"
+            ? { kind: "queueLimitReached", limit: t.limit }
+            : { kind: "topicLimitReached", limit: t.limit },
+        );
+      }
       this.sql.run(
-        "INSERT INTO queue_entry (name_key, name, queue_id, created_at) VALUES (?, ?, ?, ?)",
+        `INSERT INTO ${t.table} (name_key, name, ${t.id}, created_at) VALUES (?, ?, ?, ?)`,
         nameKey(entry.name),
         entry.name,
-        entry.queueId,
+        entry.id,
         now,
       );
-      return { queueId: entry.queueId, fresh: true };
+      return { id: entry.id, fresh: true };
     });
   }
 
@@ -74,35 +85,37 @@ export class CatalogStore {
     this.sql.transaction(() => recordRequest(this.sql, stamp));
   }
 
-  /** Removes a queue name; returns whether it was registered. */
-  unregisterQueue(name: string): boolean {
+  /** Removes a name; returns whether it was registered. */
+  unregister(kind: EntryKind, name: string): boolean {
+    const t = TABLES[kind];
     return this.sql.transaction(
       () =>
-        this.sql.all("DELETE FROM queue_entry WHERE name_key = ? RETURNING name", nameKey(name))
+        this.sql.all(`DELETE FROM ${t.table} WHERE name_key = ? RETURNING name`, nameKey(name))
           .length > 0,
     );
   }
 
-  /** Queues whose name contains `searchWord` (case-insensitive), oldest first, one page. */
-  listQueues(query: ListQuery, stamp?: RequestStamp): ListPage {
+  /** Names containing `searchWord` (case-insensitive), oldest first, one page. */
+  list(kind: EntryKind, query: ListQuery, stamp?: RequestStamp): ListPage {
+    const t = TABLES[kind];
     return this.sql.transaction(() => {
       recordRequest(this.sql, stamp);
       const word = nameKey(query.searchWord ?? "");
       // instr() rather than LIKE: names may hold `_`, which LIKE would treat as a wildcard.
       const total =
         this.sql.first<{ n: number }>(
-          "SELECT COUNT(*) AS n FROM queue_entry WHERE instr(name_key, ?) > 0",
+          `SELECT COUNT(*) AS n FROM ${t.table} WHERE instr(name_key, ?) > 0`,
           word,
         )?.n ?? 0;
       const entries = this.sql
-        .all<{ name: string; queue_id: string }>(
-          `SELECT name, queue_id FROM queue_entry WHERE instr(name_key, ?) > 0
+        .all<{ name: string; id: string }>(
+          `SELECT name, ${t.id} AS id FROM ${t.table} WHERE instr(name_key, ?) > 0
            ORDER BY created_at, rowid LIMIT ? OFFSET ?`,
           word,
           query.limit,
           query.offset,
         )
-        .map((r) => ({ name: r.name, queueId: r.queue_id }));
+        .map((r) => ({ name: r.name, id: r.id }));
       return { total, entries };
     });
   }

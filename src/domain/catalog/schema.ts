@@ -1,6 +1,7 @@
 /**
- * The CatalogObject's schema: one per tenant, the names of its queues for uniqueness, quotas and
- * listing (DESIGN.md "Objects"). Names are unique case-insensitively, so the key is lower case.
+ * The CatalogObject's schema: one per tenant, the names of its queues and topics for uniqueness,
+ * quotas and listing (DESIGN.md "Objects"). Names are unique case-insensitively, so the key is
+ * lower case.
  * @module
  */
 import { SEEN_REQUEST_TABLE } from "../replay-guard";
@@ -17,6 +18,17 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL
       )`,
       ...SEEN_REQUEST_TABLE,
+    ],
+  },
+  {
+    version: 2,
+    statements: [
+      `CREATE TABLE topic_entry (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        topic_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
     ],
   },
 ];

@@ -14,7 +14,7 @@ import {
   type RequestStamp,
   recordRequest,
 } from "../replay-guard";
-import { hasSchema, migrate, type SqlPort } from "../sql";
+import { LazySchema, type SqlPort } from "../sql";
 import { activeCount, settle } from "./counters";
 import { type DeleteItemResult, deleteByHandles } from "./delete";
 import { findMeta, insertMeta, type QueueAttributes, type QueueMeta, saveMeta } from "./meta";
@@ -56,24 +56,22 @@ function checkRewindWithinRetention(a: QueueAttributes): void {
 }
 
 export class QueueStore {
-  /** Whether this queue's tables exist: a name that was never created keeps no storage. */
-  private ready: boolean;
+  private readonly schema: LazySchema;
 
   constructor(
     private readonly sql: SqlPort,
     private readonly random: () => number = Math.random,
   ) {
-    this.ready = hasSchema(sql);
-    if (this.ready) migrate(sql, QUEUE_MIGRATIONS);
+    this.schema = new LazySchema(sql, QUEUE_MIGRATIONS);
   }
 
   /** After the object's storage was wiped (DeleteQueue). */
   forgetStorage(): void {
-    this.ready = false;
+    this.schema.forget();
   }
 
   private findMeta(): QueueMeta | undefined {
-    return this.ready ? findMeta(this.sql) : undefined;
+    return this.schema.ready ? findMeta(this.sql) : undefined;
   }
 
   private requireMeta(call: QueueCall): QueueMeta {
@@ -100,10 +98,7 @@ export class QueueStore {
    * rewindExceedsRetention.
    */
   create(queue: NewQueue, now: number): QueueView {
-    if (!this.ready) {
-      migrate(this.sql, QUEUE_MIGRATIONS);
-      this.ready = true;
-    }
+    this.schema.ensure();
     return this.sql.transaction(() => {
       if (this.findMeta()) fail({ kind: "queueAlreadyExists", queue: queue.name });
       checkRewindWithinRetention(queue.attributes);
@@ -160,12 +155,12 @@ export class QueueStore {
   }
 
   nextVisibleAt(now: number): number | null {
-    return this.ready ? nextVisibleAt(this.sql, now) : null;
+    return this.schema.ready ? nextVisibleAt(this.sql, now) : null;
   }
 
   /** Runs one chunk of each background chore (alarm); a deleted queue only forgets stamps. */
   chores(now: number): ChoreReport {
-    if (!this.ready) return { more: false, nextAt: null };
+    if (!this.schema.ready) return { more: false, nextAt: null };
     return this.sql.transaction(() => {
       let more = forgetExpiredRequests(this.sql, now);
       const meta = this.findMeta();
@@ -183,7 +178,7 @@ export class QueueStore {
 
   /** When the next chore falls due, without running any. */
   nextChoreAt(meta = this.findMeta()): number | null {
-    if (!this.ready) return null;
+    if (!this.schema.ready) return null;
     return earliest(nextRequestExpiry(this.sql), meta ? nextExpiry(this.sql, meta) : null);
   }
 

@@ -5,9 +5,9 @@
  */
 import { fail } from "../errors";
 import { MAX_SEQ, messageIdOf } from "../ids";
-import { DELAY_SECONDS, MAX_BATCH, MAX_BATCH_BYTES } from "../limits";
+import { DELAY_SECONDS } from "../limits";
+import { checkBodies } from "../message-bodies";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
-import { utf8Length } from "../utf8";
 import { classify, count } from "./counters";
 import type { QueueMeta } from "./meta";
 
@@ -19,21 +19,10 @@ export interface SendGroup {
 const INSERT_COLUMNS = 4;
 
 function validateGroup(meta: QueueMeta, group: SendGroup): void {
-  if (group.bodies.length === 0 || group.bodies.length > MAX_BATCH) {
-    fail({ kind: "batchSizeOutOfRange", name: "msgBody", max: MAX_BATCH });
-  }
+  checkBodies(group.bodies, meta.attributes.maxMsgSize);
   if (group.delaySeconds < DELAY_SECONDS.min || group.delaySeconds > DELAY_SECONDS.max) {
     fail({ kind: "delayOutOfRange", max: DELAY_SECONDS.max });
   }
-  const limit = meta.attributes.maxMsgSize;
-  let total = 0;
-  for (const body of group.bodies) {
-    const size = utf8Length(body);
-    if (size === 0) fail({ kind: "emptyMessageBody" });
-    if (size > limit) fail({ kind: "messageTooLarge", size, limit });
-    total += size;
-  }
-  if (total > MAX_BATCH_BYTES) fail({ kind: "batchTooLarge", size: total, limit: MAX_BATCH_BYTES });
   const heap = meta.attributes.maxMsgHeapNum;
   if (meta.counters.total + group.bodies.length > heap) fail({ kind: "queueFull", limit: heap });
   if (meta.nextSeq + group.bodies.length > MAX_SEQ) fail({ kind: "queueFull", limit: heap });

@@ -1,6 +1,5 @@
 /** Queue management actions (cmq-api-http.md §4.1–4.6). */
 import { z } from "zod";
-import { fail } from "../../domain/errors";
 import {
   LIST_LIMIT,
   MAX_QUEUES_PER_TENANT,
@@ -14,7 +13,7 @@ import {
   type QueueAttributes,
 } from "../../domain/queue/meta";
 import type { QueueView } from "../../domain/queue/queue-store";
-import { type Action, action } from "../action";
+import { type Action, action, replaySafeAction } from "../action";
 import { intParam, nameParam, optionalInt } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
@@ -35,11 +34,6 @@ function definedAttributes(input: Partial<Record<QueueAttributeName, number | un
   return patch;
 }
 
-function newQueueId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return `queue-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
 /** Both spellings of the rewind count: SDKs read either (cmq-api-http.md §4.4, §9 R7). */
 function attributeFields(view: QueueView) {
   return {
@@ -58,36 +52,22 @@ function attributeFields(view: QueueView) {
 }
 
 const CreateQueue = action(z.object({ ...queueName, ...attributeParams }), async (ctx, input) => {
-  const catalog = catalogObject(ctx);
-  const queue = queueObject(ctx, input.queueName);
-  const registration = unwrap(
-    await catalog.registerQueue({ name: input.queueName, queueId: newQueueId() }, ctx.stamp),
+  const attributes = { ...defaultQueueAttributes(), ...definedAttributes(input) };
+  const created = await catalogObject(ctx).createQueue(
+    ctx.appId,
+    input.queueName,
+    attributes,
+    ctx.stamp,
   );
-  // A registered name without a live object is what a crash mid-create leaves: finish creating it.
-  if (!registration.fresh && (await queue.exists())) {
-    fail({ kind: "queueAlreadyExists", queue: input.queueName });
-  }
-  const created = await queue.create({
-    name: input.queueName,
-    queueId: registration.queueId,
-    shard: 0,
-    attributes: { ...defaultQueueAttributes(), ...definedAttributes(input) },
-  });
-  if (!created.ok && registration.fresh) await catalog.unregisterQueue(input.queueName);
   return { queueId: unwrap(created).queueId };
 });
 
 const DeleteQueue = action(z.object(queueName), async (ctx, input) => {
-  const catalog = catalogObject(ctx);
-  // Refuse a replay before destroying anything: it could hit a queue re-created since.
-  unwrap(await catalog.admit(ctx.stamp));
-  const existed = await queueObject(ctx, input.queueName).destroy();
-  const listed = await catalog.unregisterQueue(input.queueName);
-  if (!existed && !listed) fail({ kind: "queueNotFound", queue: input.queueName });
+  unwrap(await catalogObject(ctx).deleteQueue(ctx.appId, input.queueName, ctx.stamp));
   return {};
 });
 
-const ListQueue = action(
+const ListQueue = replaySafeAction(
   z.object({
     searchWord: z.string().optional(),
     offset: optionalInt("offset", { min: 0, max: MAX_QUEUES_PER_TENANT }),
@@ -95,7 +75,8 @@ const ListQueue = action(
   }),
   async (ctx, input) => {
     const page = unwrap(
-      await catalogObject(ctx).listQueues(
+      await catalogObject(ctx).list(
+        "queue",
         {
           searchWord: input.searchWord,
           offset: input.offset ?? 0,
@@ -106,12 +87,12 @@ const ListQueue = action(
     );
     return {
       totalCount: page.total,
-      queueList: page.entries.map((e) => ({ queueId: e.queueId, queueName: e.name })),
+      queueList: page.entries.map((e) => ({ queueId: e.id, queueName: e.name })),
     };
   },
 );
 
-const GetQueueAttributes = action(z.object(queueName), async (ctx, input) => {
+const GetQueueAttributes = replaySafeAction(z.object(queueName), async (ctx, input) => {
   const call = { queue: input.queueName, stamp: ctx.stamp };
   return attributeFields(unwrap(await queueObject(ctx, input.queueName).attributes(call)));
 });

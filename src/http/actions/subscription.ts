@@ -1,0 +1,172 @@
+/** Subscription actions (cmq-api-http.md §5.8–5.12). */
+import { z } from "zod";
+import { fail } from "../../domain/errors";
+import { SUBSCRIPTION_LIST_LIMIT, SUBSCRIPTION_LIST_OFFSET } from "../../domain/limits";
+import { newObjectId } from "../../domain/object-names";
+import { unwrap } from "../../domain/outcome";
+import {
+  parseContentFormat,
+  parseNotifyStrategy,
+  parseProtocol,
+} from "../../domain/topic/subscription-rules";
+import type { Subscription } from "../../domain/topic/subscriptions";
+import { type Action, action, replaySafeAction } from "../action";
+import { nameParam, optionalInt } from "../param-schemas";
+import { queueObject, topicObject } from "../tenant";
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+const names = { topicName: nameParam("topic"), subscriptionName: nameParam("subscription") };
+
+/** Strategy, format, filter tags and binding keys; `bindindKey.N` is the PHP SDK's spelling (§9 R7). */
+const settings = {
+  notifyStrategy: z.string().optional(),
+  notifyContentFormat: z.string().optional(),
+  filterTag: z.array(z.string()).optional(),
+  bindingKey: z.array(z.string()).optional(),
+  bindindKey: z.array(z.string()).optional(),
+};
+
+function settingsPatch(input: {
+  notifyStrategy?: string;
+  notifyContentFormat?: string;
+  filterTag?: string[];
+  bindingKey?: string[];
+  bindindKey?: string[];
+}) {
+  return {
+    ...(input.notifyStrategy ? { notifyStrategy: parseNotifyStrategy(input.notifyStrategy) } : {}),
+    ...(input.notifyContentFormat
+      ? { contentFormat: parseContentFormat(input.notifyContentFormat) }
+      : {}),
+    ...(input.filterTag ? { filterTags: input.filterTag } : {}),
+    ...((input.bindingKey ?? input.bindindKey)
+      ? { bindingKeys: input.bindingKey ?? input.bindindKey }
+      : {}),
+  };
+}
+
+/** Every spelling SDKs read: `protocal` (PY, CPP) and `filterTags` (PY) too (§5.11, §9 R7). */
+function subscriptionFields(appId: string, s: Subscription) {
+  return {
+    topicOwner: appId,
+    subscriptionName: s.name,
+    subscriptionId: s.subscriptionId,
+    msgCount: s.routedCount,
+    protocol: s.protocol,
+    protocal: s.protocol,
+    endpoint: s.endpoint,
+    notifyStrategy: s.notifyStrategy,
+    notifyContentFormat: s.contentFormat,
+    createTime: seconds(s.createdAt),
+    lastModifyTime: seconds(s.modifiedAt),
+    bindingKey: s.bindingKeys,
+    filterTag: s.filterTags,
+    filterTags: s.filterTags,
+    // cmq-edge's own delivery counters.
+    pendingMsgNum: s.pendingCount,
+    deliveredMsgNum: s.deliveredCount,
+    droppedMsgNum: s.droppedCount,
+    lastDeliveryError: s.lastError ?? "",
+  };
+}
+
+const Subscribe = action(
+  z.object({ ...names, protocol: z.string(), endpoint: z.string(), ...settings }),
+  async (ctx, input) => {
+    const protocol = parseProtocol(input.protocol);
+    const patch = settingsPatch(input);
+    if (protocol === "queue" && !(await queueObject(ctx, input.endpoint).exists())) {
+      fail({ kind: "invalidEndpoint", reason: `queue ${input.endpoint} does not exist` });
+    }
+    const subscription = unwrap(
+      await topicObject(ctx, input.topicName).subscribe(
+        { topic: input.topicName, stamp: ctx.stamp },
+        {
+          name: input.subscriptionName,
+          subscriptionId: newObjectId("subscription"),
+          protocol,
+          endpoint: input.endpoint,
+          ...patch,
+        },
+      ),
+    );
+    return { subscriptionId: subscription.subscriptionId };
+  },
+);
+
+const Unsubscribe = action(z.object(names), async (ctx, input) => {
+  const call = { topic: input.topicName, stamp: ctx.stamp };
+  unwrap(await topicObject(ctx, input.topicName).unsubscribe(call, input.subscriptionName));
+  return {};
+});
+
+const ListSubscriptionByTopic = replaySafeAction(
+  z.object({
+    topicName: nameParam("topic"),
+    searchWord: z.string().optional(),
+    offset: optionalInt("offset", SUBSCRIPTION_LIST_OFFSET),
+    limit: optionalInt("limit", SUBSCRIPTION_LIST_LIMIT),
+  }),
+  async (ctx, input) => {
+    const query = {
+      searchWord: input.searchWord,
+      offset: input.offset ?? 0,
+      limit: input.limit ?? SUBSCRIPTION_LIST_LIMIT.default,
+    };
+    const page = await topicObject(ctx, input.topicName).listSubscriptions(
+      { topic: input.topicName },
+      query,
+    );
+    // A deleted topic lists as empty, as the Java SDK's tests expect (§9 R6).
+    if (!page.ok && page.error.kind === "topicNotFound")
+      return { totalCount: 0, subscriptionList: [] };
+    const { total, subscriptions } = unwrap(page);
+    return {
+      totalCount: total,
+      subscriptionList: subscriptions.map((s) => ({
+        subscriptionId: s.subscriptionId,
+        subscriptionName: s.name,
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+      })),
+    };
+  },
+);
+
+// Missing topics and subscriptions answer 4000 in these three, as the PHPX tests expect (§9 R2).
+const GetSubscriptionAttributes = replaySafeAction(z.object(names), async (ctx, input) => {
+  const call = { topic: input.topicName, missingAsParameterError: true };
+  const s = unwrap(
+    await topicObject(ctx, input.topicName).subscription(call, input.subscriptionName),
+  );
+  return subscriptionFields(ctx.appId, s);
+});
+
+const SetSubscriptionAttributes = action(
+  z.object({ ...names, ...settings }),
+  async (ctx, input) => {
+    const call = { topic: input.topicName, stamp: ctx.stamp, missingAsParameterError: true };
+    const stub = topicObject(ctx, input.topicName);
+    unwrap(await stub.setSubscription(call, input.subscriptionName, settingsPatch(input)));
+    return {};
+  },
+);
+
+const ClearSubscriptionFilterTags = action(z.object(names), async (ctx, input) => {
+  const call = { topic: input.topicName, stamp: ctx.stamp, missingAsParameterError: true };
+  unwrap(
+    await topicObject(ctx, input.topicName).setSubscription(call, input.subscriptionName, {
+      filterTags: [],
+    }),
+  );
+  return {};
+});
+
+export const SUBSCRIPTION_ACTIONS: Record<string, Action> = {
+  Subscribe,
+  Unsubscribe,
+  ListSubscriptionByTopic,
+  GetSubscriptionAttributes,
+  SetSubscriptionAttributes,
+  ClearSubscriptionFilterTags,
+};
