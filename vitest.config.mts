@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_CREDENTIALS } from "./test/helpers/test-credentials";
+import { TEST_CREDENTIALS } from "./test/helpers/test-credentials.ts";
 
 export default defineConfig({
   test: {
@@ -10,8 +10,23 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/domain/**/*.test.ts", "test/http/**/*.test.ts"],
+          include: [
+            "test/domain/**/*.test.ts",
+            "test/http/**/*.test.ts",
+            "test/bridge/codec.test.ts",
+          ],
           environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "bridge",
+          include: ["test/bridge/**/*.test.ts"],
+          exclude: ["test/bridge/codec.test.ts"],
+          environment: "node",
+          // Each file starts a real Worker (wrangler) and a bridge; long polls take seconds.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -8,8 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
+import { startLocalWorker } from "../tcp-bridge/src/local-worker";
 import { runLoad } from "./lib/load";
-import { startLocalWorker } from "./lib/local-worker";
 import { report } from "./lib/report";
 
 const { values } = parseArgs({

@@ -52,6 +52,11 @@ export type CmqErrorData =
   | { kind: "routingKeyRequired" }
   | { kind: "noSubscription"; topic: string }
   | { kind: "noMatchingSubscription" }
+  | { kind: "notAuthenticated" }
+  | { kind: "alreadyAuthenticated" }
+  | { kind: "bridgeUnauthorized" }
+  | { kind: "transactionNotSupported" }
+  | { kind: "bodyNotUtf8" }
   | { kind: "signatureMismatch" }
   | { kind: "unknownSecretId" }
   | { kind: "timestampOutOfWindow"; windowSeconds: number }
@@ -61,8 +66,10 @@ export type CmqErrorData =
 export type CmqErrorKind = CmqErrorData["kind"];
 
 export interface CmqWireError {
-  /** CMQ's numeric `code` (HTTP envelope) / `result` (TCP). */
+  /** CMQ's numeric `code` (HTTP envelope) and, unless `tcpCode` says otherwise, `result` (TCP). */
   code: number;
+  /** Where the TCP SDK expects another number (cmq-api-tcp.md: 10200 for "no message"). */
+  tcpCode?: number;
   /** The module code shown in the message as `(module)text`. */
   module: number;
   text: string;
@@ -185,7 +192,7 @@ const ERROR_TABLE: ErrorTable = {
     text: "receiptHandle error: expected the decimal handle a receive returned",
   }),
   // Users compare `(10200)no message` literally (cmq-api-http.md §4.9): keep the text exact.
-  noMessage: () => ({ code: 7000, module: 10200, text: "no message" }),
+  noMessage: () => ({ code: 7000, tcpCode: 10200, module: 10200, text: "no message" }),
   deletePartiallyFailed: () => ({
     code: 6010,
     module: 10150,
@@ -288,6 +295,34 @@ const ERROR_TABLE: ErrorTable = {
     module: 10730,
     text: "no bindingKey or filterTag matches the routingKey or msgTag",
   }),
+  // The Java TCP SDK closes the connection on 306 and takes 307 as success (cmq-api-tcp.md).
+  notAuthenticated: () => ({
+    code: AUTH,
+    tcpCode: 306,
+    module: 10031,
+    text: "connection is not authenticated: send CMQ_TCP_AUTH first",
+  }),
+  alreadyAuthenticated: () => ({
+    code: AUTH,
+    tcpCode: 307,
+    module: 10032,
+    text: "connection is already authenticated",
+  }),
+  bridgeUnauthorized: () => ({
+    code: AUTH,
+    module: 10030,
+    text: "authentication failed: bridge token",
+  }),
+  transactionNotSupported: () => ({
+    code: 4490,
+    module: 10790,
+    text: "transaction message is not supported",
+  }),
+  bodyNotUtf8: () => ({
+    code: PARAMS,
+    module: 10360,
+    text: "parameter msgBody error type, expected UTF-8 text",
+  }),
   signatureMismatch: () => ({ code: AUTH, module: 10030, text: "authentication failed" }),
   unknownSecretId: () => ({ code: AUTH, module: 10270, text: "secret id is not existed" }),
   timestampOutOfWindow: (e) => ({
@@ -303,10 +338,17 @@ const ERROR_TABLE: ErrorTable = {
   internal: () => ({ code: 6000, module: 10050, text: "server internal error" }),
 };
 
-/** Maps an error to its CMQ code and the `(module)text` message CMQ clients expect. */
-export function toWire(error: CmqErrorData): { code: number; message: string } {
+/**
+ * Maps an error to its CMQ code and the `(module)text` message CMQ clients expect, as the HTTP
+ * API (`code`) or the TCP protocol (`result`) carries it.
+ */
+export function toWire(
+  error: CmqErrorData,
+  transport: "http" | "tcp" = "http",
+): { code: number; message: string } {
   const row = (ERROR_TABLE[error.kind] as (e: CmqErrorData) => CmqWireError)(error);
-  return { code: row.code, message: `(${row.module})${row.text}` };
+  const code = transport === "tcp" ? (row.tcpCode ?? row.code) : row.code;
+  return { code, message: `(${row.module})${row.text}` };
 }
 
 /** The one exception type of the domain; transports catch it and call {@link toWire}. */

@@ -49,6 +49,21 @@ export const MAX_TOPICS_PER_TENANT = 1000;
 export const SUBSCRIPTION_LIST_LIMIT = { default: 20, min: 0, max: 100 } as const;
 export const SUBSCRIPTION_LIST_OFFSET = { min: 0, max: 1000 } as const;
 
+/** The TCP bridge's defaults (tcp-bridge/src/config.ts lets each be changed). */
+export const TCP_LIMITS = {
+  port: 6380,
+  /** Largest frame accepted: a full batch of 1 MiB plus protocol overhead. */
+  maxFrameBytes: 2 * 1024 * 1024,
+  /** A connection silent this long is closed (the Java SDK sends a heartbeat after 3 s idle). */
+  idleTimeoutMs: 60_000,
+  /** Requests in flight per connection and per bridge before the bridge stops reading. */
+  maxInFlightPerConnection: 256,
+  maxInFlightTotal: 8192,
+  maxConnections: 10_000,
+  /** How long shutdown waits for in-flight requests before failing them. */
+  shutdownGraceMs: 5_000,
+} as const;
+
 /** An HTTP push that has not answered by then counts as failed (CMQ waits about 15 s). */
 export const PUSH_TIMEOUT_MS = 15_000;
 

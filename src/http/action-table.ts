@@ -6,6 +6,7 @@
 import type { Action } from "./action";
 import { MESSAGE_ACTIONS } from "./actions/message";
 import { QUEUE_ACTIONS } from "./actions/queue";
+import { ROUTE_ACTIONS } from "./actions/route";
 import { SUBSCRIPTION_ACTIONS } from "./actions/subscription";
 import { TOPIC_ACTIONS } from "./actions/topic";
 
@@ -15,6 +16,7 @@ const ACTIONS = new Map<string, Action>(
     ...MESSAGE_ACTIONS,
     ...TOPIC_ACTIONS,
     ...SUBSCRIPTION_ACTIONS,
+    ...ROUTE_ACTIONS,
   }).map(([name, a]) => [name.toLowerCase(), a]),
 );
 

@@ -63,8 +63,11 @@ function issueToError(issue: z.core.$ZodIssue): CmqErrorData {
   return { kind: "parameterType", name, expected: issue.message };
 }
 
-/** Validates `input` against `schema`; the first problem becomes the CMQ error. */
-export function parseParams<S extends z.ZodType>(schema: S, input: ParamInput): z.infer<S> {
+/**
+ * Validates `input` (collected parameters, or the bridge route's JSON) against `schema`; the first
+ * problem becomes the CMQ error.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];

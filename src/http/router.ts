@@ -1,11 +1,14 @@
 /**
- * Routes and the ONE place where errors become responses: a CmqError keeps its code from the
- * error table; anything else is logged and answered as CMQ's internal error, still HTTP 200.
+ * Routes and the ONE place where errors become CMQ responses: a CmqError keeps its code from the
+ * error table; anything else is logged and answered as CMQ's internal error, still HTTP 200. The
+ * bridge route answers in its own protocol (src/http/internal/bridge-route.ts).
  * @module
  */
 import { Router } from "itty-router";
 import { CmqError } from "../domain/errors";
 import { handleCmqRequest } from "./cmq-endpoint";
+import { BRIDGE_ROUTE } from "./internal/bridge-protocol";
+import { handleBridgeRequest } from "./internal/bridge-route";
 import { errorResponse } from "./respond";
 
 function toErrorResponse(error: unknown): Response {
@@ -16,4 +19,5 @@ function toErrorResponse(error: unknown): Response {
 
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorResponse });
 
+router.post(BRIDGE_ROUTE, (request, env) => handleBridgeRequest(request, env));
 router.all("*", (request, env) => handleCmqRequest(request, env));

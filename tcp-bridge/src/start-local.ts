@@ -1,16 +1,18 @@
 /**
  * `npm start`: runs cmq-edge locally on persisted storage — the Worker under `wrangler dev` on
- * http://127.0.0.1:8787 — and prints the default credential. Each child runs in its own process
- * group so Ctrl-C / SIGTERM stop all of it (wrangler's workerd children would otherwise keep the
- * port, workers-toolchain.md).
+ * http://127.0.0.1:8787 and the TCP bridge on 127.0.0.1:6380 in front of it — and prints the
+ * default credential. Each child runs in its own process group so Ctrl-C / SIGTERM stop all of it
+ * (wrangler's workerd children would otherwise keep the port, workers-toolchain.md).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { TCP_LIMITS } from "../../src/domain/limits";
 
 const { values } = parseArgs({
   options: {
     "http-port": { type: "string", default: process.env.CMQ_HTTP_PORT ?? "8787" },
+    "tcp-port": { type: "string", default: process.env.CMQ_TCP_PORT ?? String(TCP_LIMITS.port) },
     "persist-to": { type: "string", default: process.env.CMQ_PERSIST_TO ?? ".wrangler/state" },
   },
 });
@@ -103,10 +105,21 @@ function localCredential(): { secretId: string; secretKey: string; appId: string
   return line?.[1] ? JSON.parse(line[1])[0] : undefined;
 }
 
+startChild("tcp bridge", process.execPath, [
+  "--import",
+  "tsx",
+  new URL("./main.ts", import.meta.url).pathname,
+  "--port",
+  values["tcp-port"],
+  "--worker-url",
+  `http://127.0.0.1:${httpPort}`,
+]);
+
 const credential = localCredential();
 console.log(`
 cmq-edge is starting (local, persisted in ${values["persist-to"]}):
   HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works)
+  TCP   127.0.0.1:${values["tcp-port"]}                   (CMQ TCP protocol, through the bridge)
   Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
     secretId  ${credential?.secretId}
     secretKey ${credential?.secretKey}

@@ -1,4 +1,7 @@
-/** Starts a Worker from a wrangler config on a loopback port, in memory (nothing persisted). */
+/**
+ * Starts a Worker from a wrangler config on a loopback port, in memory (nothing persisted), through
+ * wrangler itself: for bridge tests and benchmarks that need a real Worker.
+ */
 import { unstable_startWorker } from "wrangler";
 
 export async function startLocalWorker(configPath: string) {

@@ -1,0 +1,112 @@
+/**
+ * Runs one BridgeCall against the tenant's queue or topic object, turning bigint ids and handles
+ * into the protocol's decimal strings and back. No request stamp: the bridge authenticates with its
+ * token, and TCP frames carry nothing to detect a replay by.
+ * @module
+ */
+import { parseUint64 } from "../../domain/ids";
+import { MAX_BATCH } from "../../domain/limits";
+import type { Outcome } from "../../domain/outcome";
+import type { ReceivedMessage } from "../../domain/queue/receive";
+import { authConfig } from "../credentials";
+import { verifyTcpAuth } from "../tcp-auth";
+import { queueObject, topicObject } from "../tenant";
+import type {
+  AuthCall,
+  BridgeCall,
+  BridgeMessage,
+  BridgeOutcome,
+  BridgeResult,
+  DeleteCall,
+  PublishCall,
+  ReceiveCall,
+  SendCall,
+} from "./bridge-protocol";
+
+type Answer<Op extends keyof BridgeResult> = Promise<BridgeOutcome<BridgeResult[Op]>>;
+
+const MALFORMED: BridgeOutcome<null> = { ok: false, error: { kind: "receiptHandleMalformed" } };
+
+function ids(outcome: Outcome<bigint[]>): BridgeOutcome<string[]> {
+  return outcome.ok ? { ok: true, value: outcome.value.map(String) } : outcome;
+}
+
+function message(m: ReceivedMessage): BridgeMessage {
+  return {
+    msgId: m.msgId.toString(),
+    receiptHandle: m.receiptHandle.toString(),
+    body: m.body,
+    enqueueTime: m.enqueueTime,
+    firstDequeueTime: m.firstDequeueTime,
+    nextVisibleTime: m.nextVisibleTime,
+    dequeueCount: m.dequeueCount,
+  };
+}
+
+async function auth(call: AuthCall, env: Env): Answer<"auth"> {
+  return { ok: true, value: { appId: await verifyTcpAuth(call, authConfig(env)) } };
+}
+
+async function send(call: SendCall, env: Env): Answer<"send"> {
+  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const outcome = await stub.send({ queue: call.queue }, call.groups);
+  return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
+}
+
+async function receive(call: ReceiveCall, env: Env): Answer<"receive"> {
+  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const outcome = await stub.receive(
+    { queue: call.queue },
+    {
+      max: call.max,
+      waitSeconds: call.waitSeconds,
+      visibilityTimeoutSeconds: call.visibilityTimeoutSeconds,
+    },
+  );
+  if (outcome.ok) return { ok: true, value: outcome.value.map(message) };
+  // An empty pull is a normal answer here; the bridge gives the TCP client its "no message".
+  return outcome.error.kind === "noMessage" ? { ok: true, value: [] } : outcome;
+}
+
+async function remove(call: DeleteCall, env: Env): Answer<"delete"> {
+  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const handles = call.handles.map(parseUint64);
+  const valid = handles.filter((h) => h !== undefined);
+  const results: Outcome<void>[] = [];
+  // The store deletes up to MAX_BATCH handles per call. At least one call is made, even with no
+  // valid handle, so a missing queue is reported as such.
+  for (let i = 0; i === 0 || i < valid.length; i += MAX_BATCH) {
+    const outcome = await stub.delete({ queue: call.queue }, valid.slice(i, i + MAX_BATCH));
+    if (!outcome.ok) return outcome;
+    results.push(...outcome.value);
+  }
+  let next = 0;
+  const value = handles.map((handle): BridgeOutcome<null> => {
+    if (handle === undefined) return MALFORMED;
+    const result: Outcome<void> = results[next++] ?? { ok: false, error: { kind: "internal" } };
+    return result.ok ? { ok: true, value: null } : result;
+  });
+  return { ok: true, value };
+}
+
+async function publish(call: PublishCall, env: Env): Answer<"publish"> {
+  const stub = topicObject({ env, appId: call.appId }, call.topic);
+  const outcome = await stub.publish({ topic: call.topic }, call.groups);
+  return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
+}
+
+/** Object failures come back as `ok: false`; a failed auth throws its CmqError. */
+export function runBridgeCall(call: BridgeCall, env: Env): Answer<keyof BridgeResult> {
+  switch (call.op) {
+    case "auth":
+      return auth(call, env);
+    case "send":
+      return send(call, env);
+    case "receive":
+      return receive(call, env);
+    case "delete":
+      return remove(call, env);
+    case "publish":
+      return publish(call, env);
+  }
+}

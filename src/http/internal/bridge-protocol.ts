@@ -1,0 +1,78 @@
+/**
+ * The contract between the TCP bridge and the Worker's internal route (`POST /internal/bridge`,
+ * `authorization: Bearer <CMQ_BRIDGE_TOKEN>`). One request carries one call against one queue or
+ * topic object; calls are batch-shaped so the bridge can coalesce many TCP frames into one object
+ * call. JSON; message ids and receipt handles travel as decimal strings (uint64).
+ * @module
+ */
+import type { CmqErrorData } from "../../domain/errors";
+
+/** A result as data: `error` is a domain error the caller maps with the error table. */
+export type BridgeOutcome<T> = { ok: true; value: T } | { ok: false; error: CmqErrorData };
+
+/** Checks a TCP client's CMQ_TCP_AUTH (cmq-api-tcp.md "The auth signature, exactly"). */
+export interface AuthCall {
+  op: "auth";
+  secretId: string;
+  clientId: string;
+  signature: string;
+  signatureMethod: string;
+}
+
+export interface SendCall {
+  op: "send";
+  appId: string;
+  queue: string;
+  /** Each group is one TCP frame: stored whole or refused whole. */
+  groups: { bodies: string[]; delaySeconds: number }[];
+}
+
+export interface ReceiveCall {
+  op: "receive";
+  appId: string;
+  queue: string;
+  max: number;
+  waitSeconds?: number;
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface DeleteCall {
+  op: "delete";
+  appId: string;
+  queue: string;
+  handles: string[];
+}
+
+export interface PublishCall {
+  op: "publish";
+  appId: string;
+  topic: string;
+  groups: { bodies: string[]; tags: string[]; routingKey?: string }[];
+}
+
+export type BridgeCall = AuthCall | SendCall | ReceiveCall | DeleteCall | PublishCall;
+
+export interface BridgeMessage {
+  msgId: string;
+  receiptHandle: string;
+  body: string;
+  /** Unix milliseconds. */
+  enqueueTime: number;
+  firstDequeueTime: number;
+  nextVisibleTime: number;
+  dequeueCount: number;
+}
+
+/** What each call answers (the HTTP body is `BridgeOutcome<BridgeResult[op]>`). */
+export interface BridgeResult {
+  auth: { appId: string };
+  /** One outcome per group: the group's message ids. */
+  send: BridgeOutcome<string[]>[];
+  /** An empty list when nothing arrived within the wait. */
+  receive: BridgeMessage[];
+  /** One outcome per handle. */
+  delete: BridgeOutcome<null>[];
+  publish: BridgeOutcome<string[]>[];
+}
+
+export const BRIDGE_ROUTE = "/internal/bridge";

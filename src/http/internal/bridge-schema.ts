@@ -1,0 +1,68 @@
+/**
+ * The zod schema of a BridgeCall (bridge-protocol.ts). It checks shapes, names and the ranges the
+ * queue object relies on its callers for; body sizes, delays and tags are the domain's checks.
+ * @module
+ */
+import { z } from "zod";
+import {
+  MAX_BATCH,
+  POLLING_WAIT_SECONDS,
+  QUEUE_ATTRIBUTE_LIMITS,
+  type Range,
+} from "../../domain/limits";
+import { nameParam } from "../param-schemas";
+import type { BridgeCall } from "./bridge-protocol";
+
+const int = (range: Range) => z.number().int().min(range.min).max(range.max);
+const appId = z.string().min(1);
+const queue = nameParam("queue");
+const bodies = z.array(z.string());
+
+const AuthCall = z.object({
+  op: z.literal("auth"),
+  secretId: z.string(),
+  clientId: z.string(),
+  signature: z.string(),
+  signatureMethod: z.string(),
+});
+
+const SendCall = z.object({
+  op: z.literal("send"),
+  appId,
+  queue,
+  groups: z.array(z.object({ bodies, delaySeconds: z.number().int() })),
+});
+
+const ReceiveCall = z.object({
+  op: z.literal("receive"),
+  appId,
+  queue,
+  max: int({ min: 1, max: MAX_BATCH }),
+  waitSeconds: int(POLLING_WAIT_SECONDS).optional(),
+  visibilityTimeoutSeconds: int(QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout).optional(),
+});
+
+const DeleteCall = z.object({
+  op: z.literal("delete"),
+  appId,
+  queue,
+  // Checked one by one later: a malformed handle fails only its own slot.
+  handles: z.array(z.string()),
+});
+
+const PublishCall = z.object({
+  op: z.literal("publish"),
+  appId,
+  topic: nameParam("topic"),
+  groups: z.array(
+    z.object({ bodies, tags: z.array(z.string()), routingKey: z.string().optional() }),
+  ),
+});
+
+export const BridgeCallSchema: z.ZodType<BridgeCall> = z.discriminatedUnion("op", [
+  AuthCall,
+  SendCall,
+  ReceiveCall,
+  DeleteCall,
+  PublishCall,
+]);

@@ -1,0 +1,40 @@
+/** Assembles a bridge from its config: the Worker channel, the forwarder and the TCP server. */
+import { MAX_BATCH } from "../../src/domain/limits";
+import type { BridgeConfig } from "./config";
+import { Forwarder } from "./forwarder";
+import { BridgeServer } from "./server";
+import { HttpWorkerChannel, type WorkerChannel } from "./worker-channel";
+
+export interface RunningBridge {
+  server: BridgeServer;
+  forwarder: Forwarder;
+  address: { host: string; port: number };
+  stop(): Promise<void>;
+}
+
+export async function startBridge(
+  config: BridgeConfig,
+  log: (message: string) => void = () => {},
+  channel: WorkerChannel = new HttpWorkerChannel({
+    workerUrl: config.workerUrl,
+    token: config.bridgeToken,
+    connections: config.workerConnections,
+  }),
+): Promise<RunningBridge> {
+  // A coalesced call carries at most a few batches' worth of frames, keeping object calls small.
+  const forwarder = new Forwarder(channel, {
+    maxInFlight: config.coalesceInFlight,
+    maxItems: 4 * MAX_BATCH,
+  });
+  const server = new BridgeServer(forwarder, config, log);
+  const address = await server.listen();
+  return {
+    server,
+    forwarder,
+    address,
+    stop: async () => {
+      await server.shutdown();
+      await channel.close();
+    },
+  };
+}

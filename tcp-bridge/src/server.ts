@@ -1,0 +1,72 @@
+/**
+ * The bridge's TCP server: accepts CMQ clients up to a connection limit, gives each a Connection,
+ * and shuts down gracefully — stop accepting and reading, let in-flight requests finish within a
+ * grace period, answer the rest with an error, then close.
+ */
+import { createServer, type Server } from "node:net";
+import { Connection, type ConnectionLimits } from "./connection";
+import type { Forwarder } from "./forwarder";
+import { InFlightBudget } from "./in-flight-budget";
+
+export interface ServerOptions extends ConnectionLimits {
+  host: string;
+  port: number;
+  maxConnections: number;
+  maxInFlightTotal: number;
+  shutdownGraceMs: number;
+}
+
+export class BridgeServer {
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly budget: InFlightBudget;
+
+  constructor(
+    forwarder: Forwarder,
+    private readonly options: ServerOptions,
+    private readonly log: (message: string) => void = () => {},
+  ) {
+    this.budget = new InFlightBudget(options.maxInFlightTotal);
+    this.server = createServer((socket) => {
+      const connection = new Connection(socket, forwarder, options, this.budget, log);
+      this.connections.add(connection);
+      socket.on("close", () => this.connections.delete(connection));
+    });
+    this.server.maxConnections = options.maxConnections;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get inFlight(): number {
+    return this.budget.inUse;
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        const address = this.server.address();
+        if (address === null || typeof address === "string")
+          return reject(new Error("no TCP address"));
+        resolve({ host: address.address, port: address.port });
+      });
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const c of this.connections) c.stopReading();
+    const drained = Promise.all([...this.connections].map((c) => c.drain()));
+    const grace = new Promise<"late">((resolve) =>
+      setTimeout(() => resolve("late"), this.options.shutdownGraceMs).unref(),
+    );
+    if ((await Promise.race([drained, grace])) === "late") {
+      this.log("shutdown grace ended: failing the requests still in flight");
+    }
+    for (const c of this.connections) c.failPending({ kind: "internal" });
+    await closed;
+  }
+}

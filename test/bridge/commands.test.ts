@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
+import { type Stack, startStack } from "./stack";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+async function rejection(promise: Promise<unknown>): Promise<TcpRequestError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof TcpRequestError) return e;
+    throw e;
+  }
+  throw new Error("expected an error reply");
+}
+
+describe("every command through the bridge", () => {
+  it("sends, pulls and deletes single messages with uint64 ids and handles", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const id = await tcp.send(queue, "héllo 世界");
+    const pulled = await tcp.pull(queue, 1);
+    expect(pulled).toMatchObject({ msgId: id, dequeueCount: 1 });
+    expect(text(pulled?.body ?? new Uint8Array())).toBe("héllo 世界");
+    expect(typeof pulled?.receiptHandle).toBe("bigint");
+    await tcp.delete(queue, pulled?.receiptHandle ?? 0n);
+    expect(await tcp.pull(queue, 0)).toBeUndefined();
+  });
+
+  it("batch sends, batch pulls and batch deletes, reporting the handles that failed", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const ids = await tcp.batchSend(queue, ["a", "b", "c"]);
+    expect(ids).toHaveLength(3);
+    const pulled = await tcp.batchPull(queue, 16, 1);
+    expect(pulled.map((m) => text(m.body))).toEqual(["a", "b", "c"]);
+    const handles = pulled.map((m) => m.receiptHandle);
+    expect(await tcp.batchDelete(queue, handles.slice(0, 1))).toEqual([]);
+    const failures = await tcp.batchDelete(queue, handles);
+    expect(failures).toEqual([
+      { receiptHandle: handles[0], code: 4430, message: "(10260)receipt handle is invalid" },
+    ]);
+  });
+
+  it("publishes and batch publishes to a topic whose subscription is a queue", async () => {
+    const queue = stack.name();
+    const topic = stack.name("t");
+    await stack.http.createQueue(queue);
+    await stack.http.ok("CreateTopic", { topicName: topic });
+    await stack.http.ok("Subscribe", {
+      topicName: topic,
+      subscriptionName: "s",
+      protocol: "queue",
+      endpoint: queue,
+    });
+    const tcp = await stack.tcp();
+    await tcp.publish(topic, "one", ["tag"]);
+    expect(await tcp.batchPublish(topic, ["two", "three"])).toHaveLength(2);
+    const got: string[] = [];
+    while (got.length < 3)
+      got.push(...(await tcp.batchPull(queue, 16, 10)).map((m) => text(m.body)));
+    expect(got.sort()).toEqual(["one", "three", "two"]);
+  });
+
+  it("answers heartbeats", async () => {
+    const tcp = await stack.tcp();
+    await expect(tcp.heartbeat()).resolves.toBeUndefined();
+  });
+
+  it("returns a message sent over HTTP to a pull waiting in a long poll", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const waiting = tcp.pull(queue, 20);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await stack.http.sendMessage(queue, "from http");
+    expect(text((await waiting)?.body ?? new Uint8Array())).toBe("from http");
+  });
+
+  it("answers each pipelined request as it completes: a parked pull does not hold back a send", async () => {
+    const empty = stack.name();
+    const other = stack.name();
+    await stack.http.createQueue(empty);
+    await stack.http.createQueue(other);
+    const tcp = await stack.tcp();
+    const order: string[] = [];
+    const pull = tcp.pull(empty, 2).then(() => order.push("pull"));
+    const send = tcp.send(other, "quick").then(() => order.push("send"));
+    await Promise.all([pull, send]);
+    expect(order).toEqual(["send", "pull"]);
+  });
+
+  it("coalesces concurrent sends to one queue into fewer object calls, each frame answered", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const before = { ...stack.bridge.forwarder.sends.stats };
+    const ids = await Promise.all(Array.from({ length: 64 }, (_, i) => tcp.send(queue, `m${i}`)));
+    const calls = stack.bridge.forwarder.sends.stats.calls - before.calls;
+    expect(new Set(ids).size).toBe(64);
+    expect(calls).toBeLessThan(64);
+    const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
+    expect(attrs.activeMsgNum).toBe(64);
+  });
+});
+
+describe("errors", () => {
+  it("answers CMQ codes in `result` and keeps the connection open", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue, { maxMsgSize: 1024 });
+    const tcp = await stack.tcp();
+    expect((await rejection(tcp.send(stack.name(), "x"))).result).toBe(4440);
+    expect((await rejection(tcp.send(queue, "x".repeat(1025)))).result).toBe(4400);
+    expect(
+      (
+        await rejection(
+          tcp.batchSend(
+            queue,
+            Array.from({ length: 17 }, () => "x"),
+          ),
+        )
+      ).result,
+    ).toBe(4000);
+    expect((await rejection(tcp.send("1-bad-name", "x"))).result).toBe(4000);
+    expect((await rejection(tcp.batchPull(queue, 17))).result).toBe(4000);
+    expect(await tcp.send(queue, "still open")).toBeTypeOf("bigint");
+    const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
+    expect(attrs.activeMsgNum).toBe(1);
+  });
+
+  it("refuses bodies that are not UTF-8", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const { CMD } = await import("../../tcp-bridge/src/codec/commands");
+    const reply = tcp.request(CMD.send, {
+      kind: "send",
+      batch: false,
+      queue,
+      bodies: [Uint8Array.of(0xff, 0xfe)],
+      delaySeconds: 0,
+    });
+    expect((await rejection(reply)).result).toBe(4000);
+  });
+
+  it("answers 10200 for an empty pull after its wait", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const { CMD } = await import("../../tcp-bridge/src/codec/commands");
+    const reply = tcp.request(CMD.pull, {
+      kind: "pull",
+      batch: false,
+      queue,
+      max: 1,
+      waitSeconds: 0,
+    });
+    expect(await rejection(reply)).toMatchObject({ result: 10200, error: "(10200)no message" });
+  });
+});

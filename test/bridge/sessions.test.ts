@@ -1,0 +1,159 @@
+import { connect, type Socket } from "node:net";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
+import { CMD } from "../../tcp-bridge/src/codec/commands";
+import { writeFrame } from "../../tcp-bridge/src/codec/frame";
+import { decodeReply } from "../../tcp-bridge/src/codec/replies";
+import { encodeRequest } from "../../tcp-bridge/src/codec/requests";
+import { CREDENTIALS, type Stack, startStack } from "./stack";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ idleTimeoutMs: 1500, maxInFlight: 2, maxFrameBytes: 64 * 1024 });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A raw socket to the bridge, with everything it receives until it closes. */
+async function rawSocket() {
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const s = connect(stack.bridge.address.port, "127.0.0.1", () => resolve(s));
+    s.once("error", reject);
+  });
+  const received: Buffer[] = [];
+  socket.on("data", (b) => received.push(b));
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  socket.on("error", () => {});
+  return { socket, received, closed };
+}
+
+describe("authentication", () => {
+  it("refuses a wrong key with 4100 and closes the connection", async () => {
+    await expect(stack.tcp({ secretKey: "wrong" })).rejects.toMatchObject({ result: 4100 });
+  });
+
+  it("accepts HmacSHA256 signatures", async () => {
+    const tcp = await stack.tcp({ signatureMethod: "HmacSHA256" });
+    await expect(tcp.heartbeat()).resolves.toBeUndefined();
+  });
+
+  it("answers a request before auth with 306 and closes the connection", async () => {
+    const { socket, received, closed } = await rawSocket();
+    socket.write(
+      writeFrame(
+        encodeRequest({ seqno: 1n, cmd: CMD.heartbeat, oneway: false, kind: "heartbeat" }),
+      ),
+    );
+    await closed;
+    const reply = decodeReply(Buffer.concat(received).subarray(6));
+    expect(reply).toMatchObject({ seqno: 1n, kind: "error", result: 306 });
+  });
+});
+
+describe("connection limits", () => {
+  it("closes a connection that stays silent past the idle timeout", async () => {
+    const tcp = await stack.tcp();
+    await vi.waitFor(() => expect(tcp.closed).toBe(true), { timeout: 10_000 });
+  });
+
+  it("keeps at most maxInFlight requests of a connection in flight, the rest waiting unread", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const pulls = [tcp.pull(queue, 1), tcp.pull(queue, 1), tcp.pull(queue, 1)];
+    await vi.waitFor(() => expect(stack.bridge.server.inFlight).toBe(2));
+    expect(tcp.outstanding).toBe(3);
+    expect(await Promise.all(pulls)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("closes a connection that declares a frame over the maximum, before reading its body", async () => {
+    const { socket, closed } = await rawSocket();
+    socket.write(Uint8Array.of(0, 0, 0xff, 0xff, 0xff, 0x00));
+    await closed;
+    expect(socket.destroyed).toBe(true);
+  });
+});
+
+describe("malformed input", () => {
+  it("survives random and mutated frames: each connection gets error replies or is closed, nothing is stored", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const valid = writeFrame(
+      encodeRequest({
+        seqno: 1n,
+        cmd: CMD.send,
+        oneway: false,
+        kind: "send",
+        batch: false,
+        queue,
+        bodies: [Uint8Array.of(0x78)],
+        delaySeconds: 0,
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ minLength: 1, maxLength: 200 }),
+          fc
+            .array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
+              minLength: 1,
+              maxLength: 4,
+            })
+            .map((edits) => {
+              const copy = Uint8Array.from(valid);
+              for (const [at, byte] of edits) copy[at] = byte;
+              return copy;
+            }),
+        ),
+        async (bytes) => {
+          const { socket, closed } = await rawSocket();
+          socket.write(bytes);
+          // Unauthenticated: anything that decodes gets 306 and a close; anything else closes too,
+          // or waits for more bytes until we hang up.
+          await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 100))]);
+          socket.destroy();
+        },
+      ),
+      { numRuns: 60, seed: 5 },
+    );
+    const tcp = await stack.tcp();
+    expect(await tcp.send(queue, "bridge still serves")).toBeTypeOf("bigint");
+    const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
+    expect(attrs.activeMsgNum).toBe(1);
+  });
+
+  it("answers an unknown command on an authenticated connection and keeps it open", async () => {
+    const tcp = await stack.tcp();
+    const error = await tcp.request(1999, { kind: "heartbeat" }).catch((e) => e);
+    expect(error).toBeInstanceOf(TcpRequestError);
+    expect(error.result).toBe(4000);
+    await expect(tcp.heartbeat()).resolves.toBeUndefined();
+  });
+});
+
+describe("shutdown", () => {
+  it("finishes in-flight requests, refuses new connections, then stops", async () => {
+    const own = await startStack({ shutdownGraceMs: 3000 });
+    try {
+      const queue = own.name();
+      await own.http.createQueue(queue);
+      const tcp = await own.tcp();
+      const pull = tcp.pull(queue, 1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stopping = own.bridge.stop();
+      expect(await pull).toBeUndefined();
+      await stopping;
+      await expect(
+        (await import("../../tcp-bridge/src/client/tcp-client")).TcpClient.connect({
+          host: "127.0.0.1",
+          port: own.bridge.address.port,
+          ...CREDENTIALS,
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await own.worker.dispose();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * A real local Worker (through wrangler, storage in memory) with a TCP bridge in front of it on a
+ * loopback port, plus clients for both: what the bridge integration tests run against.
+ */
+
+import { startBridge } from "../../tcp-bridge/src/bridge";
+import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
+import { TcpClient, type TcpClientOptions } from "../../tcp-bridge/src/client/tcp-client";
+import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
+import { startLocalWorker } from "../../tcp-bridge/src/local-worker";
+
+export const CREDENTIALS = {
+  secretId: "AKIDcmqEdgeLocalDefault",
+  secretKey: "cmq-edge-local-secret-key",
+};
+
+export async function startStack(overrides: Partial<BridgeConfig> = {}) {
+  const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
+  const config = { ...readConfig([], {}), port: 0, workerUrl: worker.url, ...overrides };
+  const bridge = await startBridge(config);
+  const clients: TcpClient[] = [];
+  let counter = 0;
+  return {
+    worker,
+    bridge,
+    http: new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials: CREDENTIALS }),
+    async tcp(options: Partial<TcpClientOptions> = {}) {
+      const client = await TcpClient.connect({
+        host: "127.0.0.1",
+        port: bridge.address.port,
+        ...CREDENTIALS,
+        ...options,
+      });
+      clients.push(client);
+      return client;
+    },
+    name(prefix = "q") {
+      counter += 1;
+      return `${prefix}-${Date.now().toString(36)}-${counter}`;
+    },
+    async stop() {
+      for (const c of clients) c.close();
+      await bridge.stop();
+      await worker.dispose();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
