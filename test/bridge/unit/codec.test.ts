@@ -1,9 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CMD } from "../../tcp-bridge/src/codec/commands";
-import { FrameReader, writeFrame } from "../../tcp-bridge/src/codec/frame";
-import { decodeReply, encodeReply, type TcpReply } from "../../tcp-bridge/src/codec/replies";
-import { decodeRequest, encodeRequest, type TcpRequest } from "../../tcp-bridge/src/codec/requests";
+import { CMD } from "../../../tcp-bridge/src/codec/commands";
+import { FrameReader, writeFrame } from "../../../tcp-bridge/src/codec/frame";
+import { decodeReply, encodeReply, type TcpReply } from "../../../tcp-bridge/src/codec/replies";
+import {
+  decodeRequest,
+  encodeRequest,
+  type TcpRequest,
+} from "../../../tcp-bridge/src/codec/requests";
 
 const hex = (text: string) =>
   Uint8Array.from(
