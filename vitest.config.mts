@@ -13,7 +13,7 @@ export default defineConfig({
           include: [
             "test/domain/**/*.test.ts",
             "test/http/**/*.test.ts",
-            "test/bridge/codec.test.ts",
+            "test/bridge/unit/**/*.test.ts",
           ],
           environment: "node",
         },
@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: "bridge",
           include: ["test/bridge/**/*.test.ts"],
-          exclude: ["test/bridge/codec.test.ts"],
+          exclude: ["test/bridge/unit/**/*.test.ts"],
           environment: "node",
           // Each file starts a real Worker (wrangler) and a bridge; long polls take seconds.
           testTimeout: 30_000,

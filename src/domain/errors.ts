@@ -52,6 +52,12 @@ export type CmqErrorData =
   | { kind: "routingKeyRequired" }
   | { kind: "noSubscription"; topic: string }
   | { kind: "noMatchingSubscription" }
+  | { kind: "deadLetterPolicyInvalid"; reason: string }
+  | { kind: "deadLetterQueueNotFound"; queue: string }
+  | { kind: "deadLetterNesting"; reason: string }
+  | { kind: "deadLetterQueueInUse"; queue: string }
+  | { kind: "deadLetterBoundTooMany"; queue: string; limit: number }
+  | { kind: "notDeadLetterQueue"; queue: string }
   | { kind: "notAuthenticated" }
   | { kind: "alreadyAuthenticated" }
   | { kind: "bridgeUnauthorized" }
@@ -294,6 +300,36 @@ const ERROR_TABLE: ErrorTable = {
     code: 6030,
     module: 10730,
     text: "no bindingKey or filterTag matches the routingKey or msgTag",
+  }),
+  deadLetterPolicyInvalid: (e) => ({
+    code: PARAMS,
+    module: 10720,
+    text: `deadLetterPolicy params error: ${e.reason}`,
+  }),
+  deadLetterQueueNotFound: (e) => ({
+    code: PARAMS,
+    module: 10730,
+    text: `deadLetter queue is not existed: ${e.queue}`,
+  }),
+  deadLetterNesting: (e) => ({
+    code: PARAMS,
+    module: 10740,
+    text: `deadLetter queue is not allowed to nest: ${e.reason}`,
+  }),
+  deadLetterQueueInUse: (e) => ({
+    code: PARAMS,
+    module: 10750,
+    text: `deadLetter queue ${e.queue} is bound by source queues: unbind them before deleting it`,
+  }),
+  deadLetterBoundTooMany: (e) => ({
+    code: PARAMS,
+    module: 10780,
+    text: `deadLetter queue ${e.queue} is bound too many times (limit ${e.limit})`,
+  }),
+  notDeadLetterQueue: (e) => ({
+    code: PARAMS,
+    module: 10760,
+    text: `queue ${e.queue} holds no dead-lettered messages to redrive`,
   }),
   // The Java TCP SDK closes the connection on 306 and takes 307 as success (cmq-api-tcp.md).
   notAuthenticated: () => ({

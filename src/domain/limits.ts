@@ -27,6 +27,21 @@ export const QUEUE_ATTRIBUTE_LIMITS = {
 
 export type QueueAttributeName = keyof typeof QUEUE_ATTRIBUTE_LIMITS;
 
+/** Dead-letter policies (cmq-api-http.md §4.1 deadLetterPolicy) and redrive (cmq-edge's own). */
+export const DEAD_LETTER_LIMITS = {
+  maxReceiveCount: { min: 1, max: 1000 },
+  maxTimeToLive: { min: 300, max: 43_200 },
+  /** Source queues one dead-letter queue may serve. */
+  sourcesPerQueue: 6,
+  /** Messages moved to a dead-letter queue per object call. */
+  moveBatch: 64,
+  /** How long a dead-letter queue remembers a hand-off it accepted, to take a retry only once. */
+  handOffMemoryMs: 24 * 3600 * 1000,
+  /** After a failed move, wait this long before trying again. */
+  retryAfterMs: 10_000,
+  redriveRate: { min: 1, max: 1000, default: 100 },
+} as const;
+
 /** Topic attributes (cmq-api-http.md §5.1, §5.4): a topic keeps undelivered messages one day. */
 export const TOPIC_LIMITS = {
   maxMsgSize: { min: 1024, max: 1_048_576, default: 65_536 },

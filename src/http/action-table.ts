@@ -4,6 +4,7 @@
  * @module
  */
 import type { Action } from "./action";
+import { DEAD_LETTER_ACTIONS } from "./actions/dead-letter";
 import { MESSAGE_ACTIONS } from "./actions/message";
 import { QUEUE_ACTIONS } from "./actions/queue";
 import { ROUTE_ACTIONS } from "./actions/route";
@@ -17,6 +18,7 @@ const ACTIONS = new Map<string, Action>(
     ...TOPIC_ACTIONS,
     ...SUBSCRIPTION_ACTIONS,
     ...ROUTE_ACTIONS,
+    ...DEAD_LETTER_ACTIONS,
   }).map(([name, a]) => [name.toLowerCase(), a]),
 );
 

@@ -14,7 +14,7 @@ import { CATALOG_MIGRATIONS } from "../domain/catalog/schema";
 import { type CmqErrorData, fail } from "../domain/errors";
 import { nameKey, newObjectId, queueObjectName, topicObjectName } from "../domain/object-names";
 import { attempt, attemptAsync, type Outcome, unwrap } from "../domain/outcome";
-import type { QueueAttributes } from "../domain/queue/meta";
+import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
 import type { QueueView } from "../domain/queue/queue-store";
 import type { RequestStamp } from "../domain/replay-guard";
 import { migrate } from "../domain/sql";
@@ -24,13 +24,14 @@ import { AlarmSchedule } from "./alarm-schedule";
 import { NameLocks } from "./name-locks";
 import { durableSql } from "./sql-adapter";
 
-/** What every managed object offers its catalog. */
+/** What the catalog needs to create a queue or topic object. */
 interface Managed<View> {
   exists(): Promise<boolean>;
   create(id: string): Promise<Outcome<View>>;
-  /** Outcome of the removal: whether it existed (or why it may not be removed). */
-  destroy(): Promise<Outcome<boolean>>;
 }
+
+/** The lock every dead-letter binding change takes, after its queue's own lock. */
+const DEAD_LETTER_LOCK = "dead-letter-bindings";
 
 export class CatalogObject extends DurableObject<Env> {
   private readonly store: CatalogStore;
@@ -52,9 +53,10 @@ export class CatalogObject extends DurableObject<Env> {
     appId: string,
     name: string,
     attributes: QueueAttributes,
+    deadLetterPolicy: DeadLetterPolicy | null,
     stamp?: RequestStamp,
   ) {
-    const stub = this.env.QUEUE.get(this.env.QUEUE.idFromName(queueObjectName(appId, name)));
+    const stub = this.queue(appId, name);
     return this.create<QueueView>(
       "queue",
       name,
@@ -62,18 +64,70 @@ export class CatalogObject extends DurableObject<Env> {
       { kind: "queueAlreadyExists", queue: name },
       {
         exists: () => stub.exists(),
-        create: (id) => stub.create({ name, queueId: id, shard: 0, attributes }),
-        destroy: async () => ({ ok: true, value: await stub.destroy() }),
+        create: async (id) => {
+          if (deadLetterPolicy) await this.bind(appId, name, deadLetterPolicy);
+          const created = await stub.create({
+            name,
+            queueId: id,
+            appId,
+            shard: 0,
+            attributes,
+            deadLetterPolicy,
+          });
+          if (!created.ok && deadLetterPolicy) this.store.unbindDeadLetter(name);
+          return created;
+        },
       },
     );
   }
 
   async deleteQueue(appId: string, name: string, stamp?: RequestStamp): Promise<Outcome<void>> {
-    const stub = this.env.QUEUE.get(this.env.QUEUE.idFromName(queueObjectName(appId, name)));
-    return this.destroy("queue", name, stamp, { kind: "queueNotFound", queue: name }, async () => ({
-      ok: true,
-      value: await stub.destroy(),
-    }));
+    const stub = this.queue(appId, name);
+    return this.destroy("queue", name, stamp, { kind: "queueNotFound", queue: name }, () =>
+      this.locks.with(DEAD_LETTER_LOCK, async () => {
+        this.store.checkDeletable(name);
+        const existed = await stub.destroy();
+        this.store.unbindDeadLetter(name);
+        return { ok: true, value: existed };
+      }),
+    );
+  }
+
+  /** Sets (or with null clears) a queue's dead-letter policy, keeping the bindings in step. */
+  async setDeadLetterPolicy(
+    appId: string,
+    name: string,
+    policy: DeadLetterPolicy | null,
+    stamp?: RequestStamp,
+  ): Promise<Outcome<QueueView>> {
+    return this.locks.with(`queue/${nameKey(name)}`, () =>
+      attemptAsync(async () => {
+        this.store.admit(stamp);
+        if (policy) await this.bind(appId, name, policy);
+        else this.store.unbindDeadLetter(name);
+        const set = await this.queue(appId, name).setDeadLetterPolicy({ queue: name }, policy);
+        if (!set.ok && policy) this.store.unbindDeadLetter(name);
+        return unwrap(set);
+      }),
+    );
+  }
+
+  async deadLetterSources(dlq: string, query: ListQuery): Promise<Outcome<ListPage>> {
+    return attempt(() => this.store.deadLetterSources(dlq, query));
+  }
+
+  /** Binds `source` to its dead-letter queue, which must exist. Fails with the binding rules. */
+  private async bind(appId: string, source: string, policy: DeadLetterPolicy): Promise<void> {
+    const dlq = policy.deadLetterQueue;
+    if (nameKey(dlq) !== nameKey(source) && !(await this.queue(appId, dlq).exists())) {
+      fail({ kind: "deadLetterQueueNotFound", queue: dlq });
+    }
+    // Bindings change one at a time per tenant: the rules span two queues.
+    await this.locks.with(DEAD_LETTER_LOCK, async () => this.store.bindDeadLetter(source, dlq));
+  }
+
+  private queue(appId: string, name: string) {
+    return this.env.QUEUE.get(this.env.QUEUE.idFromName(queueObjectName(appId, name)));
   }
 
   async createTopic(
@@ -92,7 +146,6 @@ export class CatalogObject extends DurableObject<Env> {
       {
         exists: () => stub.exists(),
         create: (id) => stub.create({ name, topicId: id, appId, maxMsgSize, filterType }),
-        destroy: () => stub.destroy({ topic: name }),
       },
     );
   }

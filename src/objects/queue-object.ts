@@ -6,8 +6,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail } from "../domain/errors";
 import { attempt, attemptAsync, type Outcome } from "../domain/outcome";
+import type { HandOff } from "../domain/queue/dead-letter";
 import type { DeleteItemResult } from "../domain/queue/delete";
-import type { QueueAttributes } from "../domain/queue/meta";
+import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
 import {
   type NewQueue,
   type QueueCall,
@@ -17,6 +18,7 @@ import {
 import type { ReceivedMessage, ReceiveRequest } from "../domain/queue/receive";
 import type { SendGroup } from "../domain/queue/send";
 import { AlarmSchedule } from "./alarm-schedule";
+import { HandOffMover, handOffThrough } from "./hand-off-mover";
 import { durableSql } from "./sql-adapter";
 import { Waiters } from "./waiters";
 
@@ -29,11 +31,22 @@ export class QueueObject extends DurableObject<Env> {
   private readonly store: QueueStore;
   private readonly waiters = new Waiters();
   private readonly alarms: AlarmSchedule;
+  private readonly mover: HandOffMover;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new QueueStore(durableSql(ctx.storage));
-    this.alarms = new AlarmSchedule(ctx.storage, this.store);
+    this.mover = new HandOffMover(this.store, handOffThrough(env));
+    this.alarms = new AlarmSchedule(ctx.storage, {
+      // Chores first: they mark messages that outlived their time to live, which the mover then
+      // hands to the dead-letter queue in the same run.
+      chores: async (now) => {
+        const report = this.store.chores(now);
+        const more = await this.mover.run(Date.now());
+        return { more: more || report.more, nextAt: this.store.nextChoreAt() };
+      },
+      nextChoreAt: () => this.store.nextChoreAt(),
+    });
     void ctx.blockConcurrencyWhile(() => this.alarms.load());
   }
 
@@ -105,9 +118,10 @@ export class QueueObject extends DurableObject<Env> {
       let attemptCall = call;
       for (;;) {
         const now = Date.now();
-        const messages = this.store.receive(attemptCall, request, now);
+        const { messages, deadLettered } = this.store.receive(attemptCall, request, now);
         // The request stamp is recorded once, by the first attempt.
         attemptCall = { queue: call.queue };
+        if (deadLettered > 0) await this.alarms.ensure(now);
         if (messages.length > 0) {
           // More may be visible: let the next waiter look. Others re-arm for the new timeouts.
           this.waiters.wake(1);
@@ -120,6 +134,30 @@ export class QueueObject extends DurableObject<Env> {
       }
     });
     return this.alarms.afterChange(outcome);
+  }
+
+  /** Sets or clears the dead-letter policy (the catalog has validated and bound it). */
+  async setDeadLetterPolicy(
+    call: QueueCall,
+    policy: DeadLetterPolicy | null,
+  ): Promise<Outcome<QueueView>> {
+    return this.alarms.afterChange(
+      attempt(() => this.store.setDeadLetterPolicy(call, policy, Date.now())),
+    );
+  }
+
+  /** Takes messages handed over by another queue of the tenant (src/objects/hand-off-mover.ts). */
+  async acceptHandOff(call: QueueCall, items: HandOff[]): Promise<Outcome<void>> {
+    const outcome = attempt(() => this.store.acceptHandOff(call, items, Date.now()));
+    if (outcome.ok) this.waiters.wake(items.length);
+    return this.alarms.afterChange(outcome);
+  }
+
+  /** Starts sending this dead-letter queue's messages back to their sources at `rate` a second. */
+  async startRedrive(call: QueueCall, rate: number): Promise<Outcome<QueueView>> {
+    const outcome = attempt(() => this.store.startRedrive(call, rate, Date.now()));
+    if (outcome.ok) await this.alarms.ensure(Date.now());
+    return outcome;
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {

@@ -9,6 +9,8 @@ export interface BatcherOptions {
   maxInFlight: number;
   /** Items merged into one call at most. */
   maxItems: number;
+  /** Total weight (bytes of bodies) merged into one call at most; one item always goes. */
+  maxWeight: number;
 }
 
 interface Lane<Item, Result> {
@@ -26,6 +28,7 @@ export class Batcher<Item, Result> {
     private readonly options: BatcherOptions,
     /** Sends one batch for `key`; returns one result per item, in order. */
     private readonly send: (key: string, items: Item[]) => Promise<Result[]>,
+    private readonly weigh: (item: Item) => number = () => 0,
   ) {}
 
   submit(key: string, item: Item): Promise<Result> {
@@ -47,9 +50,22 @@ export class Batcher<Item, Result> {
     });
   }
 
+  /** How many waiting items the next call takes: by count and weight, at least one. */
+  private takeCount(lane: Lane<Item, Result>): number {
+    let weight = 0;
+    let n = 0;
+    for (const w of lane.waiting) {
+      if (n >= this.options.maxItems) break;
+      weight += this.weigh(w.item);
+      if (n > 0 && weight > this.options.maxWeight) break;
+      n++;
+    }
+    return n;
+  }
+
   private pump(key: string, lane: Lane<Item, Result>): void {
     while (lane.inFlight < this.options.maxInFlight && lane.waiting.length > 0) {
-      const batch = lane.waiting.splice(0, this.options.maxItems);
+      const batch = lane.waiting.splice(0, this.takeCount(lane));
       lane.inFlight++;
       this.stats.calls++;
       this.stats.items += batch.length;
@@ -57,14 +73,14 @@ export class Batcher<Item, Result> {
         key,
         batch.map((w) => w.item),
       )
-        .then(
-          (results) => {
-            for (const [i, w] of batch.entries()) w.resolve(results[i] as Result);
-          },
-          (error) => {
-            for (const w of batch) w.reject(error);
-          },
-        )
+        .then((results) => {
+          if (results.length !== batch.length)
+            throw new Error("batch answered with the wrong count");
+          for (const [i, w] of batch.entries()) w.resolve(results[i] as Result);
+        })
+        .catch((error) => {
+          for (const w of batch) w.reject(error);
+        })
         .finally(() => {
           lane.inFlight--;
           if (lane.waiting.length > 0) this.pump(key, lane);

@@ -1,5 +1,5 @@
 /** Assembles a bridge from its config: the Worker channel, the forwarder and the TCP server. */
-import { MAX_BATCH } from "../../src/domain/limits";
+import { MAX_BATCH, MAX_BATCH_BYTES } from "../../src/domain/limits";
 import type { BridgeConfig } from "./config";
 import { Forwarder } from "./forwarder";
 import { BridgeServer } from "./server";
@@ -19,12 +19,15 @@ export async function startBridge(
     workerUrl: config.workerUrl,
     token: config.bridgeToken,
     connections: config.workerConnections,
+    pollConnections: config.maxInFlightTotal,
   }),
 ): Promise<RunningBridge> {
-  // A coalesced call carries at most a few batches' worth of frames, keeping object calls small.
+  // A coalesced call carries at most a few batches' worth of frames, keeping object calls (and
+  // their RPC payloads) small.
   const forwarder = new Forwarder(channel, {
     maxInFlight: config.coalesceInFlight,
     maxItems: 4 * MAX_BATCH,
+    maxWeight: 4 * MAX_BATCH_BYTES,
   });
   const server = new BridgeServer(forwarder, config, log);
   const address = await server.listen();
@@ -34,7 +37,7 @@ export async function startBridge(
     address,
     stop: async () => {
       await server.shutdown();
-      await channel.close();
+      await channel.close(config.shutdownGraceMs);
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * One client socket: auth state, request dispatch with many requests in flight (replies go out as
- * they complete, matched by seqno), idle timeout, and backpressure — at the in-flight limit the
- * socket stops being read instead of buffering without bound. A framing error closes only this
- * connection; a request error is answered on its seqno.
+ * they complete, matched by seqno), idle timeout, and backpressure both ways — at the in-flight
+ * limit, or while the client leaves replies unread, the socket stops being read instead of
+ * buffering without bound. A framing error closes only this connection; a request error is answered
+ * on its seqno. Until auth succeeds only small frames are read.
  */
 import type { Socket } from "node:net";
 import type { CmqErrorData } from "../../src/domain/errors";
@@ -19,6 +20,14 @@ export interface ConnectionLimits {
   maxInFlight: number;
 }
 
+/** An auth frame is about a hundred bytes; nothing bigger is read from an unknown client. */
+const MAX_FRAME_BEFORE_AUTH = 4096;
+/** Unread replies above this stop new requests; above the hard cap the client is dropped. */
+const REPLY_BUFFER_HIGH_WATER = 4 * 1024 * 1024;
+const REPLY_BUFFER_HARD_CAP = 64 * 1024 * 1024;
+
+type Head = { seqno: bigint; cmd: number };
+
 export class Connection {
   private readonly reader: FrameReader;
   private appId: string | undefined;
@@ -26,10 +35,12 @@ export class Connection {
   private inFlight = 0;
   private closed = false;
   private reading = true;
-  /** Frames read but not started: at the in-flight limit they wait here and the socket pauses. */
+  /** Frames read but not started: at a limit they wait here and the socket pauses. */
   private readonly backlog: Uint8Array[] = [];
   /** Requests being answered, with the head their reply must carry. */
-  private readonly pending = new Map<Promise<void>, { seqno: bigint; cmd: number }>();
+  private readonly pending = new Map<Promise<void>, Head>();
+  /** Aborts this connection's calls to the Worker when it closes. */
+  private readonly abort = new AbortController();
   private readonly wake = () => this.pump();
 
   constructor(
@@ -39,23 +50,27 @@ export class Connection {
     private readonly budget: InFlightBudget,
     private readonly log: (message: string) => void,
   ) {
-    this.reader = new FrameReader(limits.maxFrameBytes);
+    this.reader = new FrameReader(Math.min(MAX_FRAME_BEFORE_AUTH, limits.maxFrameBytes));
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs);
     socket.on("timeout", () => this.close("idle timeout"));
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("drain", this.wake);
     socket.on("error", (e) => this.close(`socket error: ${e.message}`));
     socket.on("close", () => this.close());
-  }
-
-  /** Requests still being answered. */
-  get busy(): number {
-    return this.pending.size;
   }
 
   /** Resolves when every request taken so far has been answered. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending.keys()]);
+  }
+
+  /** Stops reading new requests (shutdown); in-flight ones still get their replies. */
+  stopReading(): void {
+    this.reading = false;
+    this.backlog.length = 0;
+    this.socket.pause();
+    this.socket.removeAllListeners("data");
   }
 
   /** Answers every request still in flight with `error`, then closes (end of a shutdown grace). */
@@ -66,13 +81,6 @@ export class Connection {
     this.close();
   }
 
-  /** Stops reading new requests (shutdown); in-flight ones still get their replies. */
-  stopReading(): void {
-    this.reading = false;
-    this.socket.pause();
-    this.socket.removeAllListeners("data");
-  }
-
   close(reason?: string): void {
     if (this.closed) return;
     this.closed = true;
@@ -80,7 +88,10 @@ export class Connection {
     if (reason)
       this.log(`closing ${this.socket.remoteAddress}:${this.socket.remotePort}: ${reason}`);
     this.budget.forget(this.wake);
-    this.socket.destroy();
+    this.abort.abort();
+    // Let a reply already written reach the client (end), but never wait for it (destroy soon).
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private onData(chunk: Buffer): void {
@@ -92,11 +103,7 @@ export class Connection {
 
   /** Starts waiting frames while there is room; pauses the socket while some must wait. */
   private pump(): void {
-    while (!this.closed && this.backlog.length > 0 && this.inFlight < this.limits.maxInFlight) {
-      if (!this.budget.take()) {
-        this.budget.wait(this.wake);
-        break;
-      }
+    while (!this.closed && this.backlog.length > 0 && this.hasRoom()) {
       this.onFrame(this.backlog.shift() as Uint8Array);
     }
     if (this.closed || !this.reading) return;
@@ -104,77 +111,109 @@ export class Connection {
     else if (this.socket.isPaused()) this.socket.resume();
   }
 
-  /** Handles one frame; it holds one unit of the budget until answered. */
+  private hasRoom(): boolean {
+    if (this.inFlight >= this.limits.maxInFlight) return false;
+    // A client that does not read its replies gets no more requests started (socket "drain").
+    return this.socket.writableLength < REPLY_BUFFER_HIGH_WATER;
+  }
+
   private onFrame(frame: Uint8Array): void {
     const decoded = decodeRequest(frame);
     if (!decoded.ok) {
-      this.budget.give();
       if (decoded.fatal) this.close(`protocol error: ${decoded.reason}`);
       else this.write({ seqno: decoded.seqno, cmd: decoded.cmd, ...errorReply(decoded.error) });
       return;
     }
-    const { seqno, cmd } = decoded.request;
-    this.track(this.answer(decoded.request), { seqno, cmd });
-  }
-
-  private async answer(r: TcpRequest): Promise<void> {
+    const r = decoded.request;
     const head = { seqno: r.seqno, cmd: r.cmd };
-    if (r.kind === "auth") return this.authenticate(r);
-    if (this.appId === undefined) {
+    if (r.kind !== "auth" && this.appId === undefined && !this.authenticating) {
       // The Java SDK drops the connection on 306; so do we.
       this.write({ ...head, ...errorReply({ kind: "notAuthenticated" }) });
-      return this.close("request before authentication");
+      this.close("request before authentication");
+      return;
     }
+    // Heartbeats cost nothing: they keep an idle client alive even while the budget is spent.
+    if (r.kind === "heartbeat") {
+      if (!r.oneway) this.write({ ...head, kind: "ok" });
+      return;
+    }
+    if (!this.budget.take()) {
+      this.backlog.unshift(frame);
+      this.budget.wait(this.wake);
+      return;
+    }
+    this.track(this.answer(r), head);
+  }
+
+  private async answer(r: Exclude<TcpRequest, { kind: "heartbeat" }>): Promise<void> {
+    const head = { seqno: r.seqno, cmd: r.cmd };
+    if (r.kind === "auth") return this.authenticate(r);
     try {
-      const reply = await handle(r, this.appId, this.forwarder);
+      // A request pipelined right behind the auth frame waits for its outcome.
+      await this.authDone;
+      if (this.appId === undefined) return;
+      const reply = await handle(r, this.appId, this.forwarder, this.abort.signal);
       if (reply) this.write(reply);
     } catch (e) {
+      if (this.closed) return;
       this.log(`request ${r.kind} failed: ${e instanceof Error ? e.message : String(e)}`);
       this.write({ ...head, ...errorReply({ kind: "internal" }) });
     }
   }
 
-  private async authenticate(r: Extract<TcpRequest, { kind: "auth" }>): Promise<void> {
+  private authDone: Promise<void> = Promise.resolve();
+
+  private authenticate(r: Extract<TcpRequest, { kind: "auth" }>): Promise<void> {
     const head = { seqno: r.seqno, cmd: r.cmd };
     if (this.appId !== undefined || this.authenticating) {
-      return this.write({ ...head, ...errorReply({ kind: "alreadyAuthenticated" }) });
+      this.write({ ...head, ...errorReply({ kind: "alreadyAuthenticated" }) });
+      return Promise.resolve();
     }
     this.authenticating = true;
-    try {
-      const outcome = await this.forwarder.auth(
-        r.secretId,
-        r.clientId,
-        r.signature,
-        r.signatureMethod,
-      );
-      if (outcome.ok) {
-        this.appId = outcome.value.appId;
-        return this.write({ ...head, kind: "ok" });
+    this.authDone = (async () => {
+      try {
+        const outcome = await this.forwarder.auth(
+          r.secretId,
+          r.clientId,
+          r.signature,
+          r.signatureMethod,
+        );
+        if (outcome.ok) {
+          this.appId = outcome.value.appId;
+          this.reader.setMaxFrameBytes(this.limits.maxFrameBytes);
+          this.write({ ...head, kind: "ok" });
+          return;
+        }
+        this.write({ ...head, ...errorReply(outcome.error) });
+        this.close("authentication failed");
+      } catch (e) {
+        this.log(`auth failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.write({ ...head, ...errorReply({ kind: "internal" }) });
+        this.close("authentication could not be checked");
+      } finally {
+        this.authenticating = false;
       }
-      this.write({ ...head, ...errorReply(outcome.error) });
-      this.close("authentication failed");
-    } catch (e) {
-      this.log(`auth failed: ${e instanceof Error ? e.message : String(e)}`);
-      this.write({ ...head, ...errorReply({ kind: "internal" }) });
-      this.close("authentication could not be checked");
-    } finally {
-      this.authenticating = false;
-    }
+    })();
+    return this.authDone;
   }
 
-  private track(work: Promise<void>, head: { seqno: bigint; cmd: number }): void {
+  private track(work: Promise<void>, head: Head): void {
     this.inFlight++;
-    const done = work.finally(() => {
-      this.pending.delete(done);
-      this.inFlight--;
-      this.budget.give();
-      this.pump();
-    });
+    const done = work
+      .catch((e) => this.log(`request failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        this.pending.delete(done);
+        this.inFlight--;
+        this.budget.give();
+        this.pump();
+      });
     this.pending.set(done, head);
   }
 
   private write(reply: TcpReply): void {
     if (this.closed) return;
     this.socket.write(writeFrame(encodeReply(reply)));
+    if (this.socket.writableLength > REPLY_BUFFER_HARD_CAP)
+      this.close("client does not read its replies");
   }
 }

@@ -22,6 +22,11 @@ type Failed = {
 const keyOf = (appId: string, name: string) => `${appId}\u0000${name.toLowerCase()}`;
 const split = (key: string) => key.split("\u0000") as [string, string];
 
+/** Bodies' size (UTF-16 units, close enough for a cap on a call's size). */
+function weight(item: { bodies: string[] }): number {
+  return item.bodies.reduce((n, b) => n + b.length, 0);
+}
+
 /** A whole-call failure answers every item of the batch with it. */
 function fanOut<T>(outcome: BridgeOutcome<T[]>, count: number): (T | Failed)[] {
   if (outcome.ok) return outcome.value;
@@ -38,18 +43,26 @@ export class Forwarder {
     private readonly channel: WorkerChannel,
     options: BatcherOptions,
   ) {
-    this.sends = new Batcher(options, async (key, items) => {
-      const [appId] = split(key);
-      const queue = items[0]?.queue ?? "";
-      const groups = items.map(({ bodies, delaySeconds }) => ({ bodies, delaySeconds }));
-      return fanOut(await channel.call({ op: "send", appId, queue, groups }), items.length);
-    });
-    this.publishes = new Batcher(options, async (key, items) => {
-      const [appId] = split(key);
-      const topic = items[0]?.topic ?? "";
-      const groups = items.map(({ bodies, tags, routingKey }) => ({ bodies, tags, routingKey }));
-      return fanOut(await channel.call({ op: "publish", appId, topic, groups }), items.length);
-    });
+    this.sends = new Batcher(
+      options,
+      async (key, items) => {
+        const [appId] = split(key);
+        const queue = items[0]?.queue ?? "";
+        const groups = items.map(({ bodies, delaySeconds }) => ({ bodies, delaySeconds }));
+        return fanOut(await channel.call({ op: "send", appId, queue, groups }), items.length);
+      },
+      (item) => weight(item),
+    );
+    this.publishes = new Batcher(
+      options,
+      async (key, items) => {
+        const [appId] = split(key);
+        const topic = items[0]?.topic ?? "";
+        const groups = items.map(({ bodies, tags, routingKey }) => ({ bodies, tags, routingKey }));
+        return fanOut(await channel.call({ op: "publish", appId, topic, groups }), items.length);
+      },
+      (item) => weight(item),
+    );
     this.deletes = new Batcher(options, async (key, items) => {
       const [appId] = split(key);
       const queue = items[0]?.queue ?? "";
@@ -88,11 +101,13 @@ export class Forwarder {
     return this.deletes.submit(keyOf(appId, queue), { queue, handles });
   }
 
+  /** A pull goes on its own: it may park in a long poll. Aborted when its connection closes. */
   receive(
     appId: string,
     queue: string,
     request: { max: number; waitSeconds?: number; visibilityTimeoutSeconds?: number },
+    signal?: AbortSignal,
   ): Promise<BridgeOutcome<BridgeMessage[]>> {
-    return this.channel.call({ op: "receive", appId, queue, ...request });
+    return this.channel.call({ op: "receive", appId, queue, ...request }, signal);
   }
 }

@@ -25,6 +25,9 @@ function pulled(m: BridgeMessage): PulledMessage {
     nextVisibleTime: seconds(m.nextVisibleTime),
     firstDequeueTime: seconds(m.firstDequeueTime),
     dequeueCount: m.dequeueCount,
+    ...(m.deadLetter
+      ? { deadLetter: { ...m.deadLetter, originalPubTime: seconds(m.deadLetter.originalPubTime) } }
+      : {}),
   };
 }
 
@@ -38,13 +41,14 @@ type Handler<K extends TcpRequestBody["kind"]> = (
   r: Extract<TcpRequest, { kind: K }>,
   appId: string,
   forwarder: Forwarder,
+  signal: AbortSignal,
 ) => Promise<TcpReplyBody | undefined>;
 
-type HandlerTable = { [K in Exclude<TcpRequestBody["kind"], "auth">]: Handler<K> };
+/** Auth and heartbeats are the connection's own business (connection.ts). */
+type Forwarded = Exclude<TcpRequestBody["kind"], "auth" | "heartbeat">;
+type HandlerTable = { [K in Forwarded]: Handler<K> };
 
 const HANDLERS: HandlerTable = {
-  heartbeat: async () => ({ kind: "ok" }),
-
   send: async (r, appId, forwarder) => {
     // Half messages arrive with the transaction messages (issue 6); until then CMQ's own refusal.
     if (r.transaction) return errorReply({ kind: "transactionNotSupported" });
@@ -61,12 +65,13 @@ const HANDLERS: HandlerTable = {
     );
   },
 
-  pull: async (r, appId, forwarder) => {
-    const outcome = await forwarder.receive(appId, r.queue, {
+  pull: async (r, appId, forwarder, signal) => {
+    const request = {
       max: r.max,
       waitSeconds: r.waitSeconds,
       visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
-    });
+    };
+    const outcome = await forwarder.receive(appId, r.queue, request, signal);
     if (!outcome.ok) return errorReply(outcome.error);
     if (outcome.value.length === 0) return errorReply({ kind: "noMessage" });
     return { kind: "pulled", batch: r.batch, messages: outcome.value.map(pulled) };
@@ -76,7 +81,8 @@ const HANDLERS: HandlerTable = {
     const results = await forwarder.delete(appId, r.queue, r.handles.map(String));
     if (!r.batch) {
       const [only] = results;
-      return only === undefined || only.ok ? { kind: "ok" } : errorReply(only.error);
+      if (only === undefined) return errorReply({ kind: "internal" });
+      return only.ok ? { kind: "ok" } : errorReply(only.error);
     }
     const failures = results.flatMap((result, i) => {
       if (result.ok) return [];
@@ -91,14 +97,15 @@ const HANDLERS: HandlerTable = {
 
 /** Answers an authenticated request; undefined when the command wants no reply. */
 export async function handle(
-  r: Exclude<TcpRequest, { kind: "auth" }>,
+  r: Extract<TcpRequest, { kind: Forwarded }>,
   appId: string,
   forwarder: Forwarder,
+  signal: AbortSignal,
 ): Promise<TcpReply | undefined> {
   const head = { seqno: r.seqno, cmd: r.cmd };
   const invalid = checkRequest(r);
   if (invalid) return { ...head, ...errorReply(invalid) };
   const handler = HANDLERS[r.kind] as Handler<typeof r.kind>;
-  const body = await handler(r as never, appId, forwarder);
+  const body = await handler(r as never, appId, forwarder, signal);
   return body && !r.oneway ? { ...head, ...body } : undefined;
 }

@@ -24,7 +24,9 @@ export class InFlightBudget {
     const next = this.waiting.values().next();
     if (!next.done) {
       this.waiting.delete(next.value);
-      next.value();
+      // Not synchronously: the woken connection may give units back at once, and a chain of
+      // thousands of waiting connections must not grow the stack.
+      queueMicrotask(next.value);
     }
   }
 

@@ -12,8 +12,12 @@ import {
 } from "../../src/http/internal/bridge-protocol";
 
 export interface WorkerChannel {
-  call<C extends BridgeCall>(call: C): Promise<BridgeOutcome<BridgeResult[C["op"]]>>;
-  close(): Promise<void>;
+  call<C extends BridgeCall>(
+    call: C,
+    signal?: AbortSignal,
+  ): Promise<BridgeOutcome<BridgeResult[C["op"]]>>;
+  /** Waits for calls in flight, up to `graceMs`, then cuts the rest off. */
+  close(graceMs: number): Promise<void>;
 }
 
 export interface HttpChannelOptions {
@@ -21,20 +25,31 @@ export interface HttpChannelOptions {
   workerUrl: string;
   token: string;
   connections: number;
+  /** Connections for pulls, which may each hold one for a whole long poll. */
+  pollConnections: number;
 }
 
 export class HttpWorkerChannel implements WorkerChannel {
+  /** Sends, deletes, publishes and auth: short calls. */
   private readonly pool: Pool;
+  /** Pulls have their own pool, so parked long polls never hold up other calls. */
+  private readonly polls: Pool;
   private readonly path: string;
 
   constructor(private readonly options: HttpChannelOptions) {
     const url = new URL(options.workerUrl);
     this.pool = new Pool(url.origin, { connections: options.connections, pipelining: 1 });
+    this.polls = new Pool(url.origin, { connections: options.pollConnections, pipelining: 1 });
     this.path = `${url.pathname.replace(/\/$/, "")}${BRIDGE_ROUTE}`;
   }
 
-  async call<C extends BridgeCall>(call: C): Promise<BridgeOutcome<BridgeResult[C["op"]]>> {
-    const response = await this.pool.request({
+  async call<C extends BridgeCall>(
+    call: C,
+    signal?: AbortSignal,
+  ): Promise<BridgeOutcome<BridgeResult[C["op"]]>> {
+    const pool = call.op === "receive" ? this.polls : this.pool;
+    const response = await pool.request({
+      signal,
       method: "POST",
       path: this.path,
       headers: {
@@ -54,7 +69,12 @@ export class HttpWorkerChannel implements WorkerChannel {
     }
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
+  async close(graceMs: number): Promise<void> {
+    const closed = Promise.all([this.pool.close(), this.polls.close()]);
+    const late = new Promise<"late">((resolve) =>
+      setTimeout(() => resolve("late"), graceMs).unref(),
+    );
+    if ((await Promise.race([closed, late])) === "late")
+      await Promise.all([this.pool.destroy(), this.polls.destroy()]);
   }
 }

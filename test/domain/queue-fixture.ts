@@ -1,12 +1,21 @@
 /** A QueueStore on in-memory SQLite with a chosen clock, for domain tests. */
-import { defaultQueueAttributes, type QueueAttributes } from "../../src/domain/queue/meta";
+import {
+  type DeadLetterPolicy,
+  defaultQueueAttributes,
+  type QueueAttributes,
+} from "../../src/domain/queue/meta";
 import { type QueueCall, QueueStore } from "../../src/domain/queue/queue-store";
+import type { ReceiveRequest } from "../../src/domain/queue/receive";
 import { memorySql } from "../helpers/node-sql";
 
 /** An arbitrary fixed start time (Unix ms): tests move time by adding to it. */
 export const T0 = 1_750_000_000_000;
 
-export function newQueue(attributes: Partial<QueueAttributes> = {}, now = T0) {
+export function newQueue(
+  attributes: Partial<QueueAttributes> = {},
+  now = T0,
+  deadLetterPolicy: DeadLetterPolicy | null = null,
+) {
   const sql = memorySql();
   let seed = 42;
   const random = () => {
@@ -18,8 +27,10 @@ export function newQueue(attributes: Partial<QueueAttributes> = {}, now = T0) {
     {
       name: "q",
       queueId: "queue-test",
+      appId: "1250000000",
       shard: 0,
       attributes: { ...defaultQueueAttributes(), ...attributes },
+      deadLetterPolicy,
     },
     now,
   );
@@ -30,7 +41,10 @@ export function newQueue(attributes: Partial<QueueAttributes> = {}, now = T0) {
     if (!result?.ok) throw new Error(`send refused: ${JSON.stringify(result)}`);
     return result.value;
   };
+  /** The messages a receive hands out (dead-letter diversions aside). */
+  const receive = (request: ReceiveRequest, at: number) =>
+    store.receive(call, request, at).messages;
   const rowCount = (table: "message" | "rewindable") =>
     sql.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)?.n ?? 0;
-  return { sql, store, call, send, rowCount };
+  return { sql, store, call, send, receive, rowCount };
 }

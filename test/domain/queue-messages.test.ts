@@ -9,11 +9,11 @@ describe("send, receive, delete", () => {
   it("delivers a sent message once and deletes it by its receipt handle", () => {
     const q = newQueue({ visibilityTimeout: 30 });
     const [id] = q.send(["hello"]);
-    const [m] = q.store.receive(q.call, { max: 1 }, T0 + 1);
+    const [m] = q.receive({ max: 1 }, T0 + 1);
     expect(m).toMatchObject({ msgId: id, body: "hello", dequeueCount: 1, enqueueTime: T0 });
     expect(m?.firstDequeueTime).toBe(T0 + 1);
     expect(m?.nextVisibleTime).toBe(T0 + 1 + 30 * S);
-    expect(q.store.receive(q.call, { max: 1 }, T0 + 2)).toEqual([]);
+    expect(q.receive({ max: 1 }, T0 + 2)).toEqual([]);
     const [result] = q.store.delete(q.call, [m?.receiptHandle ?? 0n], T0 + 3);
     expect(result).toEqual({ ok: true, value: undefined });
     expect(q.rowCount("message")).toBe(0);
@@ -34,8 +34,8 @@ describe("send, receive, delete", () => {
     const q = newQueue();
     q.send(["1", "2", "3"]);
     q.send(["4"], T0 + 1);
-    expect(q.store.receive(q.call, { max: 3 }, T0 + 2).map((m) => m.body)).toEqual(["1", "2", "3"]);
-    expect(q.store.receive(q.call, { max: 16 }, T0 + 2).map((m) => m.body)).toEqual(["4"]);
+    expect(q.receive({ max: 3 }, T0 + 2).map((m) => m.body)).toEqual(["1", "2", "3"]);
+    expect(q.receive({ max: 16 }, T0 + 2).map((m) => m.body)).toEqual(["4"]);
   });
 
   it("stores each group whole or refuses it whole, independently of other groups", () => {
@@ -85,7 +85,7 @@ describe("send, receive, delete", () => {
     expect(full).toMatchObject({ ok: false, error: { kind: "queueFull", limit: 3 } });
     expect(q.rowCount("message")).toBe(2);
     q.send(["3"]);
-    const [m] = q.store.receive(q.call, { max: 1 }, T0);
+    const [m] = q.receive({ max: 1 }, T0);
     q.store.delete(q.call, [m?.receiptHandle ?? 0n], T0);
     expect(q.store.send(q.call, [{ bodies: ["4"], delaySeconds: 0 }], T0)[0]?.ok).toBe(true);
   });
@@ -93,7 +93,7 @@ describe("send, receive, delete", () => {
   it("fails every operation on a queue that does not exist", () => {
     const q = newQueue();
     q.sql.run("DELETE FROM queue_meta");
-    expect(() => q.store.receive(q.call, { max: 1 }, T0)).toThrow(CmqError);
+    expect(() => q.receive({ max: 1 }, T0)).toThrow(CmqError);
     expect(() => q.store.send(q.call, [{ bodies: ["x"], delaySeconds: 0 }], T0)).toThrow(
       /queue is not existed/,
     );
@@ -104,7 +104,7 @@ describe("delay", () => {
   it("keeps a delayed message invisible until its delay passes", () => {
     const q = newQueue();
     q.send(["later"], T0, 12);
-    expect(q.store.receive(q.call, { max: 1 }, T0 + 12 * S - 1)).toEqual([]);
+    expect(q.receive({ max: 1 }, T0 + 12 * S - 1)).toEqual([]);
     expect(q.store.attributes(q.call, T0 + 12 * S - 1)).toMatchObject({
       delayMsgNum: 1,
       activeMsgNum: 0,
@@ -114,7 +114,7 @@ describe("delay", () => {
       delayMsgNum: 0,
       activeMsgNum: 1,
     });
-    expect(q.store.receive(q.call, { max: 1 }, T0 + 12 * S).map((m) => m.body)).toEqual(["later"]);
+    expect(q.receive({ max: 1 }, T0 + 12 * S).map((m) => m.body)).toEqual(["later"]);
   });
 
   it("refuses delays outside 0–3600 s", () => {
@@ -128,9 +128,9 @@ describe("visibility timeout", () => {
   it("re-delivers after the timeout with dequeueCount + 1 and a new receipt handle", () => {
     const q = newQueue({ visibilityTimeout: 10 });
     q.send(["m"]);
-    const [first] = q.store.receive(q.call, { max: 1 }, T0);
-    expect(q.store.receive(q.call, { max: 1 }, T0 + 10 * S - 1)).toEqual([]);
-    const [second] = q.store.receive(q.call, { max: 1 }, T0 + 10 * S);
+    const [first] = q.receive({ max: 1 }, T0);
+    expect(q.receive({ max: 1 }, T0 + 10 * S - 1)).toEqual([]);
+    const [second] = q.receive({ max: 1 }, T0 + 10 * S);
     expect(second).toMatchObject({ msgId: first?.msgId, dequeueCount: 2, firstDequeueTime: T0 });
     expect(second?.receiptHandle).not.toBe(first?.receiptHandle);
   });
@@ -138,8 +138,8 @@ describe("visibility timeout", () => {
   it("does not let a stale receipt handle delete the re-delivered message", () => {
     const q = newQueue({ visibilityTimeout: 10 });
     q.send(["m"]);
-    const [first] = q.store.receive(q.call, { max: 1 }, T0);
-    const [second] = q.store.receive(q.call, { max: 1 }, T0 + 10 * S);
+    const [first] = q.receive({ max: 1 }, T0);
+    const [second] = q.receive({ max: 1 }, T0 + 10 * S);
     const [stale] = q.store.delete(q.call, [first?.receiptHandle ?? 0n], T0 + 10 * S + 1);
     expect(stale).toMatchObject({ ok: false, error: { kind: "receiptHandleInvalid" } });
     expect(q.rowCount("message")).toBe(1);
@@ -150,7 +150,7 @@ describe("visibility timeout", () => {
   it("refuses a handle once its message is visible again (CMQ: valid until nextVisibleTime)", () => {
     const q = newQueue({ visibilityTimeout: 10 });
     q.send(["m"]);
-    const [m] = q.store.receive(q.call, { max: 1 }, T0);
+    const [m] = q.receive({ max: 1 }, T0);
     const [late] = q.store.delete(q.call, [m?.receiptHandle ?? 0n], T0 + 10 * S);
     expect(late).toMatchObject({ ok: false, error: { kind: "receiptHandleInvalid" } });
   });
@@ -158,14 +158,14 @@ describe("visibility timeout", () => {
   it("takes a per-receive visibility timeout (the TCP pull's visible_timeout)", () => {
     const q = newQueue({ visibilityTimeout: 30 });
     q.send(["m"]);
-    const [m] = q.store.receive(q.call, { max: 1, visibilityTimeoutSeconds: 2 }, T0);
+    const [m] = q.receive({ max: 1, visibilityTimeoutSeconds: 2 }, T0);
     expect(m?.nextVisibleTime).toBe(T0 + 2 * S);
   });
 
   it("answers each handle of a batch delete on its own, a repeated handle failing the second time", () => {
     const q = newQueue();
     q.send(["a", "b"]);
-    const [a, b] = q.store.receive(q.call, { max: 2 }, T0);
+    const [a, b] = q.receive({ max: 2 }, T0);
     const foreignShard = (1n << 56n) | ((a?.receiptHandle ?? 0n) & ((1n << 56n) - 1n));
     const results = q.store.delete(
       q.call,

@@ -50,7 +50,7 @@ describe("queue store model", () => {
               enqueuedAt.set(id, now);
             }
           } else if (c.op === "receive") {
-            for (const m of q.store.receive(q.call, { max: c.max }, now)) {
+            for (const m of q.receive({ max: c.max }, now)) {
               expect(deleted.has(m.msgId)).toBe(false);
               expect(now).toBeGreaterThanOrEqual(invisibleUntil.get(m.msgId) ?? 0);
               expect(now - (enqueuedAt.get(m.msgId) ?? Number.NaN)).toBeLessThanOrEqual(60 * S);

@@ -9,7 +9,7 @@ describe("retention", () => {
     const q = newQueue({ msgRetentionSeconds: 60 });
     q.send(["old"]);
     q.send(["young"], T0 + 30 * S);
-    const got = q.store.receive(q.call, { max: 16 }, T0 + 60 * S + 1);
+    const got = q.receive({ max: 16 }, T0 + 60 * S + 1);
     expect(got.map((m) => m.body)).toEqual(["young"]);
   });
 
@@ -50,7 +50,7 @@ describe("rewind", () => {
     q.send(["before"]);
     q.send(["a", "b"], T0 + 10 * S);
     q.send(["c"], T0 + 20 * S);
-    const got = q.store.receive(q.call, { max: 16 }, T0 + 21 * S);
+    const got = q.receive({ max: 16 }, T0 + 21 * S);
     const results = q.store.delete(
       q.call,
       got.slice(0, 3).map((m) => m.receiptHandle),
@@ -62,7 +62,7 @@ describe("rewind", () => {
       inactiveMsgNum: 1,
     });
     q.store.rewind(q.call, (T0 + 10 * S) / S, T0 + 23 * S);
-    const again = q.store.receive(q.call, { max: 16 }, T0 + 23 * S);
+    const again = q.receive({ max: 16 }, T0 + 23 * S);
     expect(again.map((m) => m.body)).toEqual(["a", "b", "c"]);
     expect(again[0]?.dequeueCount).toBe(2);
     expect(q.store.attributes(q.call, T0 + 23 * S)).toMatchObject({
@@ -78,7 +78,7 @@ describe("rewind", () => {
     for (let i = 0; i < total; i += 16)
       q.send(Array.from({ length: Math.min(16, total - i) }, (_, k) => `${i + k}`));
     for (;;) {
-      const got = q.store.receive(q.call, { max: 16 }, T0 + S);
+      const got = q.receive({ max: 16 }, T0 + S);
       if (got.length === 0) break;
       q.store.delete(
         q.call,
@@ -95,7 +95,7 @@ describe("rewind", () => {
       activeMsgNum: total,
       rewindMsgNum: 0,
     });
-    const first = q.store.receive(q.call, { max: 3 }, T0 + 3 * S).map((m) => m.body);
+    const first = q.receive({ max: 3 }, T0 + 3 * S).map((m) => m.body);
     expect(first).toEqual(["0", "1", "2"]);
   });
 
@@ -109,12 +109,7 @@ describe("rewind", () => {
       );
     }
     q.store.rewind(q.call, T0 / S, T0 + 10 * S);
-    expect(q.store.receive(q.call, { max: 4 }, T0 + 10 * S).map((m) => m.body)).toEqual([
-      "m0",
-      "m1",
-      "m2",
-      "m3",
-    ]);
+    expect(q.receive({ max: 4 }, T0 + 10 * S).map((m) => m.body)).toEqual(["m0", "m1", "m2", "m3"]);
   });
 
   it("does not undo, in later chunks, what consumers did after the rewind started", () => {
@@ -123,7 +118,7 @@ describe("rewind", () => {
     for (let i = 0; i < total; i += 16)
       q.send(Array.from({ length: Math.min(16, total - i) }, (_, k) => `m${i + k}`));
     for (;;) {
-      const got = q.store.receive(q.call, { max: 16 }, T0 + S);
+      const got = q.receive({ max: 16 }, T0 + S);
       if (got.length === 0) break;
       q.store.delete(
         q.call,
@@ -135,7 +130,7 @@ describe("rewind", () => {
     // Consume everything visible now (the first chunk), deleting half and holding half in flight.
     const taken: string[] = [];
     for (;;) {
-      const got = q.store.receive(q.call, { max: 16 }, T0 + 3 * S);
+      const got = q.receive({ max: 16 }, T0 + 3 * S);
       if (got.length === 0) break;
       taken.push(...got.map((m) => m.body));
       q.store.delete(
@@ -147,7 +142,7 @@ describe("rewind", () => {
     q.store.chores(T0 + 4 * S);
     const later: string[] = [];
     for (;;) {
-      const got = q.store.receive(q.call, { max: 16 }, T0 + 5 * S);
+      const got = q.receive({ max: 16 }, T0 + 5 * S);
       if (got.length === 0) break;
       later.push(...got.map((m) => m.body));
     }
@@ -158,7 +153,7 @@ describe("rewind", () => {
   it("drops deleted messages once they fall out of the rewind window", () => {
     const q = newQueue({ rewindSeconds: 60 });
     q.send(["m"]);
-    const [m] = q.store.receive(q.call, { max: 1 }, T0);
+    const [m] = q.receive({ max: 1 }, T0);
     q.store.delete(q.call, [m?.receiptHandle ?? 0n], T0);
     expect(q.store.nextChoreAt()).toBe(T0 + 60 * S);
     q.store.chores(T0 + 60 * S + 1);

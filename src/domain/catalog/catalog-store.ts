@@ -14,6 +14,7 @@ import {
   recordRequest,
 } from "../replay-guard";
 import type { SqlPort } from "../sql";
+import { bindDeadLetter, checkNotInUse, sourcesOf, unbindDeadLetter } from "./dead-letter-bindings";
 
 export type EntryKind = "queue" | "topic";
 
@@ -118,6 +119,41 @@ export class CatalogStore {
         .map((r) => ({ name: r.name, id: r.id }));
       return { total, entries };
     });
+  }
+
+  /** Binds `source` to dead-letter into `dlq`. Fails: deadLetterNesting, deadLetterBoundTooMany. */
+  bindDeadLetter(source: string, dlq: string, stamp?: RequestStamp): void {
+    this.sql.transaction(() => {
+      recordRequest(this.sql, stamp);
+      bindDeadLetter(this.sql, source, dlq);
+    });
+  }
+
+  unbindDeadLetter(source: string, stamp?: RequestStamp): boolean {
+    return this.sql.transaction(() => {
+      recordRequest(this.sql, stamp);
+      return unbindDeadLetter(this.sql, source);
+    });
+  }
+
+  /** Fails with deadLetterQueueInUse when sources still dead-letter into `queue`. */
+  checkDeletable(queue: string): void {
+    checkNotInUse(this.sql, queue);
+  }
+
+  /** The queues dead-lettering into `dlq` whose name contains `searchWord`, one page. */
+  deadLetterSources(dlq: string, query: ListQuery): ListPage {
+    const word = nameKey(query.searchWord ?? "");
+    const all = sourcesOf(this.sql, dlq).filter((name) => nameKey(name).includes(word));
+    const entries = all.slice(query.offset, query.offset + query.limit).map((name) => ({
+      name,
+      id:
+        this.sql.first<{ id: string }>(
+          "SELECT queue_id AS id FROM queue_entry WHERE name_key = ?",
+          nameKey(name),
+        )?.id ?? "",
+    }));
+    return { total: all.length, entries };
   }
 
   /** Forgets expired request stamps; returns when to run again, or null. */

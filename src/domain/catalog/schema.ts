@@ -31,4 +31,17 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // Which queue dead-letters into which: for the nesting and fan-in rules, for refusing to
+      // delete a dead-letter queue in use, and for ListDeadLetterSourceQueues.
+      `CREATE TABLE dead_letter_binding (
+        source_key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        dlq_key TEXT NOT NULL
+      )`,
+      "CREATE INDEX dead_letter_binding_by_dlq ON dead_letter_binding (dlq_key)",
+    ],
+  },
 ];

@@ -74,8 +74,10 @@ function removeMessages(sql: SqlPort, meta: QueueMeta, seqs: number[], now: numb
   const list = inList(seqs.length);
   if (meta.attributes.rewindSeconds > 0) {
     sql.run(
-      `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count, deleted_at)
-       SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count, ? FROM message WHERE seq IN (${list})`,
+      `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count, deleted_at,
+         origin_queue, origin_pub_time, origin_dequeue_count)
+       SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count, ?,
+         origin_queue, origin_pub_time, origin_dequeue_count FROM message WHERE seq IN (${list})`,
       now,
       ...seqs,
     );

@@ -41,9 +41,28 @@ export interface RewindJob {
   at: number;
 }
 
+/** CMQ's deadLetterPolicy (§4.1): where, and after how many receives or how long. */
+export interface DeadLetterPolicy {
+  deadLetterQueue: string;
+  /** 0: by receive count; 1: by time to live. */
+  policy: 0 | 1;
+  maxReceiveCount?: number;
+  /** Seconds. */
+  maxTimeToLive?: number;
+}
+
+/** A redrive of this dead-letter queue back to the source queues, at `rate` messages a second. */
+export interface Redrive {
+  rate: number;
+  moved: number;
+  /** When the rate budget was last spent (Unix ms). */
+  at: number;
+}
+
 export interface QueueMeta {
   name: string;
   queueId: string;
+  appId: string;
   shard: number;
   attributes: QueueAttributes;
   createdAt: number;
@@ -52,6 +71,10 @@ export interface QueueMeta {
   counters: Counters;
   watermark: Watermark;
   rewindJob: RewindJob | null;
+  deadLetterPolicy: DeadLetterPolicy | null;
+  redrive: Redrive | null;
+  /** Messages redriven so far (kept when a redrive ends). */
+  redriveMoved: number;
 }
 
 interface MetaRow {
@@ -77,6 +100,11 @@ interface MetaRow {
   rewind_cursor: number | null;
   rewind_last: number | null;
   rewind_at: number | null;
+  app_id: string;
+  dead_letter_policy: string | null;
+  redrive_rate: number | null;
+  redrive_moved: number;
+  redrive_at: number | null;
 }
 
 const COLUMNS = [
@@ -101,6 +129,11 @@ const COLUMNS = [
   "rewind_cursor",
   "rewind_last",
   "rewind_at",
+  "app_id",
+  "dead_letter_policy",
+  "redrive_rate",
+  "redrive_moved",
+  "redrive_at",
 ] as const;
 
 function toRow(m: QueueMeta): (string | number | null)[] {
@@ -129,6 +162,11 @@ function toRow(m: QueueMeta): (string | number | null)[] {
     j?.cursor ?? null,
     j?.last ?? null,
     j?.at ?? null,
+    m.appId,
+    m.deadLetterPolicy ? JSON.stringify(m.deadLetterPolicy) : null,
+    m.redrive?.rate ?? null,
+    m.redrive?.moved ?? m.redriveMoved,
+    m.redrive?.at ?? null,
   ];
 }
 
@@ -159,6 +197,13 @@ function fromRow(r: MetaRow): QueueMeta {
       r.rewind_cursor === null || r.rewind_last === null || r.rewind_at === null
         ? null
         : { cursor: r.rewind_cursor, last: r.rewind_last, at: r.rewind_at },
+    appId: r.app_id,
+    deadLetterPolicy: r.dead_letter_policy ? JSON.parse(r.dead_letter_policy) : null,
+    redrive:
+      r.redrive_rate === null || r.redrive_at === null
+        ? null
+        : { rate: r.redrive_rate, moved: r.redrive_moved, at: r.redrive_at },
+    redriveMoved: r.redrive_moved,
   };
 }
 

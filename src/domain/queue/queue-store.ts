@@ -16,9 +16,28 @@ import {
 } from "../replay-guard";
 import { LazySchema, type SqlPort } from "../sql";
 import { activeCount, settle } from "./counters";
+import {
+  acceptHandOff,
+  type DeadLetter,
+  deadLettersToMove,
+  forgetHandOffs,
+  type HandOff,
+  markOutlived,
+  nextDeadLetterWork,
+  removeMoved,
+} from "./dead-letter";
 import { type DeleteItemResult, deleteByHandles } from "./delete";
-import { findMeta, insertMeta, type QueueAttributes, type QueueMeta, saveMeta } from "./meta";
-import { nextVisibleAt, type ReceivedMessage, type ReceiveRequest, receiveBatch } from "./receive";
+import {
+  type DeadLetterPolicy,
+  findMeta,
+  insertMeta,
+  type QueueAttributes,
+  type QueueMeta,
+  type Redrive,
+  saveMeta,
+} from "./meta";
+import { nextVisibleAt, type ReceiveRequest, type ReceiveResult, receiveBatch } from "./receive";
+import { type RedriveItem, redriveBatch, redriven, startRedrive } from "./redrive";
 import { expireMessages, expireRewindable, nextExpiry } from "./retention";
 import { continueRewind, startRewind } from "./rewind";
 import { QUEUE_MIGRATIONS } from "./schema";
@@ -42,13 +61,19 @@ export interface QueueView {
   rewindMsgNum: number;
   /** Enqueue time (Unix ms) of the oldest live message, 0 when the queue is empty. */
   minMsgTime: number;
+  deadLetterPolicy: DeadLetterPolicy | null;
+  redrive: Redrive | null;
+  redriveMoved: number;
 }
 
 export interface NewQueue {
   name: string;
   queueId: string;
+  appId: string;
   shard: number;
   attributes: QueueAttributes;
+  /** Validated by the catalog, which also records the binding (dead-letter.ts). */
+  deadLetterPolicy?: DeadLetterPolicy | null;
 }
 
 function checkRewindWithinRetention(a: QueueAttributes): void {
@@ -110,6 +135,9 @@ export class QueueStore {
         counters: { total: 0, delayed: 0, inflight: 0, rewindable: 0 },
         watermark: { at: now, seq: 0 },
         rewindJob: null,
+        deadLetterPolicy: queue.deadLetterPolicy ?? null,
+        redrive: null,
+        redriveMoved: 0,
       };
       insertMeta(this.sql, meta);
       return this.view(meta);
@@ -141,12 +169,76 @@ export class QueueStore {
     );
   }
 
-  receive(call: QueueCall, request: ReceiveRequest, now: number): ReceivedMessage[] {
+  receive(call: QueueCall, request: ReceiveRequest, now: number): ReceiveResult {
     return this.change(call, now, (meta) => receiveBatch(this.sql, meta, request, now));
   }
 
   delete(call: QueueCall, handles: readonly bigint[], now: number): DeleteItemResult[] {
     return this.change(call, now, (meta) => deleteByHandles(this.sql, meta, handles, now));
+  }
+
+  /** Sets or clears the dead-letter policy; the catalog has validated and bound it. */
+  setDeadLetterPolicy(call: QueueCall, policy: DeadLetterPolicy | null, now: number): QueueView {
+    return this.change(call, now, (meta) => {
+      meta.deadLetterPolicy = policy;
+      meta.modifiedAt = now;
+      return this.view(meta);
+    });
+  }
+
+  /** Takes messages handed over by another queue (dead-letter move, redrive). Fails: queueFull. */
+  acceptHandOff(call: QueueCall, items: readonly HandOff[], now: number): void {
+    this.change(call, now, (meta) => acceptHandOff(this.sql, meta, items, now));
+  }
+
+  /** Marked messages to hand to the dead-letter queue, with where it is; undefined when none. */
+  deadLetters(
+    limit: number,
+  ): { appId: string; source: string; queue: string; letters: DeadLetter[] } | undefined {
+    const meta = this.findMeta();
+    const policy = meta?.deadLetterPolicy;
+    if (!meta || !policy) return undefined;
+    const letters = deadLettersToMove(this.sql, meta, limit);
+    if (letters.length === 0) return undefined;
+    return { appId: meta.appId, source: meta.name, queue: policy.deadLetterQueue, letters };
+  }
+
+  /** The dead-letter queue has taken these: delete them here. */
+  movedToDeadLetter(seqs: readonly number[]): void {
+    this.bookkeep((meta) => removeMoved(this.sql, meta, seqs));
+  }
+
+  /** Starts handing this queue's dead-lettered messages back to their sources. */
+  startRedrive(call: QueueCall, rate: number, now: number): QueueView {
+    return this.change(call, now, (meta) => {
+      startRedrive(meta, rate, now);
+      return this.view(meta);
+    });
+  }
+
+  /** The next messages a running redrive may send back, within its rate, with their app. */
+  redriveBatch(now: number, limit: number): { appId: string; items: RedriveItem[] } | undefined {
+    const meta = this.findMeta();
+    if (!meta?.redrive) return undefined;
+    return this.sql.transaction(() => {
+      const items = redriveBatch(this.sql, meta, now, limit);
+      saveMeta(this.sql, meta);
+      return { appId: meta.appId, items };
+    });
+  }
+
+  redriven(seqs: readonly number[], now: number): void {
+    this.bookkeep((meta) => redriven(this.sql, meta, seqs, now));
+  }
+
+  /** Changes made by background work, for a queue that may have been deleted meanwhile. */
+  private bookkeep(fn: (meta: QueueMeta) => void): void {
+    this.sql.transaction(() => {
+      const meta = this.findMeta();
+      if (!meta) return;
+      fn(meta);
+      saveMeta(this.sql, meta);
+    });
   }
 
   /** Settings the object shell needs outside a transaction (long-poll wait, wake-up time). */
@@ -170,6 +262,8 @@ export class QueueStore {
         more = continueRewind(this.sql, meta) || more;
         more = expireMessages(this.sql, meta, now) || more;
         more = expireRewindable(this.sql, meta, now) || more;
+        more = markOutlived(this.sql, meta, now) || more;
+        more = forgetHandOffs(this.sql, now) || more;
         saveMeta(this.sql, meta);
       }
       return { more, nextAt: this.nextChoreAt(meta) };
@@ -177,9 +271,13 @@ export class QueueStore {
   }
 
   /** When the next chore falls due, without running any. */
-  nextChoreAt(meta = this.findMeta()): number | null {
+  nextChoreAt(meta = this.findMeta(), now = Date.now()): number | null {
     if (!this.schema.ready) return null;
-    return earliest(nextRequestExpiry(this.sql), meta ? nextExpiry(this.sql, meta) : null);
+    return earliest(
+      nextRequestExpiry(this.sql),
+      meta ? nextExpiry(this.sql, meta) : null,
+      meta ? nextDeadLetterWork(this.sql, meta, now) : null,
+    );
   }
 
   private view(meta: QueueMeta): QueueView {
@@ -198,6 +296,9 @@ export class QueueStore {
       delayMsgNum: c.delayed,
       rewindMsgNum: c.rewindable,
       minMsgTime: oldest?.enqueued_at ?? 0,
+      deadLetterPolicy: meta.deadLetterPolicy,
+      redrive: meta.redrive,
+      redriveMoved: meta.redriveMoved,
     };
   }
 }

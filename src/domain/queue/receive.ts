@@ -6,6 +6,7 @@
 import { messageIdOf, receiptHandleOf } from "../ids";
 import type { SqlPort } from "../sql";
 import { classify, count } from "./counters";
+import { DEAD, markDead, timeToLiveCutoff } from "./dead-letter";
 import type { QueueMeta } from "./meta";
 import { retentionCutoff } from "./retention";
 
@@ -25,77 +26,125 @@ export interface ReceivedMessage {
   firstDequeueTime: number;
   nextVisibleTime: number;
   dequeueCount: number;
+  /** Set on messages a source queue dead-lettered here. */
+  deadLetter?: { originalQueue: string; originalPubTime: number; originalDequeueCount: number };
 }
 
 interface CandidateRow {
-  [column: string]: string | number;
+  [column: string]: string | number | null;
   seq: number;
   body: string;
   enqueued_at: number;
   visible_at: number;
   first_dequeued_at: number;
   dequeue_count: number;
+  origin_queue: string | null;
+  origin_pub_time: number | null;
+  origin_dequeue_count: number | null;
+}
+
+export interface ReceiveResult {
+  messages: ReceivedMessage[];
+  /** Messages diverted for the dead-letter queue instead of delivered. */
+  deadLettered: number;
+}
+
+function toMessage(
+  meta: QueueMeta,
+  row: CandidateRow,
+  now: number,
+  nextVisible: number,
+): ReceivedMessage {
+  const dequeueCount = row.dequeue_count + 1;
+  const ref = { shard: meta.shard, seq: row.seq };
+  const message: ReceivedMessage = {
+    msgId: messageIdOf(ref),
+    receiptHandle: receiptHandleOf(ref, dequeueCount),
+    body: row.body,
+    enqueueTime: row.enqueued_at,
+    firstDequeueTime: row.first_dequeued_at === 0 ? now : row.first_dequeued_at,
+    nextVisibleTime: nextVisible,
+    dequeueCount,
+  };
+  if (row.origin_queue !== null) {
+    message.deadLetter = {
+      originalQueue: row.origin_queue,
+      originalPubTime: row.origin_pub_time ?? 0,
+      originalDequeueCount: row.origin_dequeue_count ?? 0,
+    };
+  }
+  return message;
 }
 
 /**
  * Takes up to `max` visible, unexpired messages. Mutates `meta` (counters).
  * In: max, visibility timeout, now. Out: the messages, now in flight. Fails: never (may return []).
  * Since visible_at ≥ enqueued_at, rows with visible_at below the retention cutoff are expired: the
- * index range starts there, so expired rows awaiting cleanup are not scanned.
+ * index range starts there, so expired rows awaiting cleanup are not scanned. A row already
+ * received maxReceiveCount times is marked for the dead-letter queue instead (dead-letter.ts).
  */
 export function receiveBatch(
   sql: SqlPort,
   meta: QueueMeta,
   request: ReceiveRequest,
   now: number,
-): ReceivedMessage[] {
-  const cutoff = retentionCutoff(meta, now);
-  const rows = sql.all<CandidateRow>(
-    `SELECT seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count FROM message
-     WHERE visible_at >= ? AND visible_at <= ? AND enqueued_at >= ?
-     ORDER BY visible_at, seq LIMIT ?`,
-    cutoff,
-    now,
-    cutoff,
-    request.max,
-  );
-  if (rows.length === 0) return [];
+): ReceiveResult {
+  const cutoff = Math.max(retentionCutoff(meta, now), timeToLiveCutoff(meta, now) ?? -Infinity);
+  const deadAfter = meta.deadLetterPolicy?.maxReceiveCount;
+  const taken: CandidateRow[] = [];
+  let deadLettered = 0;
+  while (taken.length < request.max) {
+    // Rows taken by an earlier pass are not updated yet: leave them out of this one.
+    const rows = sql.all<CandidateRow>(
+      `SELECT seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count,
+         origin_queue, origin_pub_time, origin_dequeue_count FROM message
+       WHERE visible_at >= ? AND visible_at <= ? AND enqueued_at >= ?
+         AND seq NOT IN (${taken.map(() => "?").join(", ")})
+       ORDER BY visible_at, seq LIMIT ?`,
+      cutoff,
+      now,
+      cutoff,
+      ...taken.map((r) => r.seq),
+      request.max - taken.length,
+    );
+    const dead = deadAfter === undefined ? [] : rows.filter((r) => r.dequeue_count >= deadAfter);
+    markDead(sql, meta, dead);
+    deadLettered += dead.length;
+    taken.push(...rows.filter((r) => !dead.includes(r)));
+    if (dead.length === 0) break;
+  }
+  if (taken.length === 0) return { messages: [], deadLettered };
   const timeout = request.visibilityTimeoutSeconds ?? meta.attributes.visibilityTimeout;
   const nextVisible = now + timeout * 1000;
   sql.run(
     `UPDATE message SET visible_at = ?1, dequeue_count = dequeue_count + 1, last_dequeued_at = ?2,
        first_dequeued_at = CASE WHEN first_dequeued_at = 0 THEN ?2 ELSE first_dequeued_at END
-     WHERE seq IN (${rows.map((_, i) => `?${i + 3}`).join(", ")})`,
+     WHERE seq IN (${taken.map((_, i) => `?${i + 3}`).join(", ")})`,
     nextVisible,
     now,
-    ...rows.map((r) => r.seq),
+    ...taken.map((r) => r.seq),
   );
-  return rows.map((row) => {
-    const dequeueCount = row.dequeue_count + 1;
+  for (const row of taken) {
     count(meta.counters, classify(meta.watermark, row), -1);
     count(
       meta.counters,
-      classify(meta.watermark, { ...row, visible_at: nextVisible, dequeue_count: dequeueCount }),
+      classify(meta.watermark, {
+        ...row,
+        visible_at: nextVisible,
+        dequeue_count: row.dequeue_count + 1,
+      }),
       1,
     );
-    const ref = { shard: meta.shard, seq: row.seq };
-    return {
-      msgId: messageIdOf(ref),
-      receiptHandle: receiptHandleOf(ref, dequeueCount),
-      body: row.body,
-      enqueueTime: row.enqueued_at,
-      firstDequeueTime: row.first_dequeued_at === 0 ? now : row.first_dequeued_at,
-      nextVisibleTime: nextVisible,
-      dequeueCount,
-    };
-  });
+  }
+  return { messages: taken.map((row) => toMessage(meta, row, now, nextVisible)), deadLettered };
 }
 
 /** When the next currently invisible message becomes visible, or null when none will. */
 export function nextVisibleAt(sql: SqlPort, now: number): number | null {
   const row = sql.first<{ visible_at: number }>(
-    "SELECT visible_at FROM message WHERE visible_at > ? ORDER BY visible_at LIMIT 1",
+    "SELECT visible_at FROM message WHERE visible_at > ? AND visible_at < ? ORDER BY visible_at LIMIT 1",
     now,
+    DEAD,
   );
   return row?.visible_at ?? null;
 }

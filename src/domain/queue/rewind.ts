@@ -123,8 +123,10 @@ export function continueRewind(sql: SqlPort, meta: QueueMeta): boolean {
   );
   const revivedWhere = "seq BETWEEN ?1 AND ?2 AND deleted_at <= ?3";
   const revived = sql.all<{ seq: number; dequeue_count: number; enqueued_at: number }>(
-    `INSERT INTO message (seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count, last_dequeued_at)
-     SELECT seq, body, enqueued_at, enqueued_at, first_dequeued_at, dequeue_count, 0 FROM rewindable
+    `INSERT INTO message (seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count,
+       last_dequeued_at, origin_queue, origin_pub_time, origin_dequeue_count)
+     SELECT seq, body, enqueued_at, enqueued_at, first_dequeued_at, dequeue_count,
+       0, origin_queue, origin_pub_time, origin_dequeue_count FROM rewindable
      WHERE ${revivedWhere}
      RETURNING seq, dequeue_count, enqueued_at`,
     job.cursor,

@@ -72,4 +72,27 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE rewindable ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0",
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // The tenant, to reach the dead-letter queue (an object named by appId and queue name).
+      "ALTER TABLE queue_meta ADD COLUMN app_id TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE queue_meta ADD COLUMN dead_letter_policy TEXT",
+      // A redrive of this (dead-letter) queue back to the sources: rate, progress, budget clock.
+      "ALTER TABLE queue_meta ADD COLUMN redrive_rate INTEGER",
+      "ALTER TABLE queue_meta ADD COLUMN redrive_moved INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN redrive_at INTEGER",
+      // Where a dead-lettered message came from (the TCP pull reply carries these).
+      "ALTER TABLE message ADD COLUMN origin_queue TEXT",
+      "ALTER TABLE message ADD COLUMN origin_pub_time INTEGER",
+      "ALTER TABLE message ADD COLUMN origin_dequeue_count INTEGER",
+      "ALTER TABLE rewindable ADD COLUMN origin_queue TEXT",
+      "ALTER TABLE rewindable ADD COLUMN origin_pub_time INTEGER",
+      "ALTER TABLE rewindable ADD COLUMN origin_dequeue_count INTEGER",
+      // Keys of hand-offs accepted from other queues (dead-letter moves, redrives): a retry after
+      // a lost answer is taken once (dead-letter.ts).
+      "CREATE TABLE hand_off (key TEXT PRIMARY KEY, at INTEGER NOT NULL)",
+      "CREATE INDEX hand_off_by_time ON hand_off (at)",
+    ],
+  },
 ];

@@ -7,6 +7,7 @@ import {
   type QueueAttributeName,
 } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
+import { parseDeadLetterPolicy } from "../../domain/queue/dead-letter";
 import {
   defaultQueueAttributes,
   QUEUE_ATTRIBUTE_NAMES,
@@ -48,19 +49,39 @@ function attributeFields(view: QueueView) {
     rewindMsgNum: view.rewindMsgNum,
     rewindmsgNum: view.rewindMsgNum,
     minMsgTime: seconds(view.minMsgTime),
+    // CMQ documents it as a string (JSON text); absent when unset.
+    ...(view.deadLetterPolicy ? { deadLetterPolicy: JSON.stringify(view.deadLetterPolicy) } : {}),
+    // cmq-edge's redrive progress (EdgeRedriveDeadLetterQueue).
+    redriveStatus: view.redrive ? "running" : "idle",
+    redriveMovedMsgNum: view.redriveMoved,
   };
 }
 
-const CreateQueue = action(z.object({ ...queueName, ...attributeParams }), async (ctx, input) => {
-  const attributes = { ...defaultQueueAttributes(), ...definedAttributes(input) };
-  const created = await catalogObject(ctx).createQueue(
-    ctx.appId,
-    input.queueName,
-    attributes,
-    ctx.stamp,
-  );
-  return { queueId: unwrap(created).queueId };
-});
+/** `deadLetterPolicy` as JSON text (cmq-api-http.md §4.1); empty means none. */
+const deadLetterPolicy = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const CreateQueue = action(
+  z.object({ ...queueName, ...attributeParams, deadLetterPolicy }),
+  async (ctx, input) => {
+    const attributes = { ...defaultQueueAttributes(), ...definedAttributes(input) };
+    const policy =
+      input.deadLetterPolicy === undefined
+        ? null
+        : parseDeadLetterPolicy(input.deadLetterPolicy, attributes.msgRetentionSeconds);
+    const catalog = catalogObject(ctx);
+    const created = await catalog.createQueue(
+      ctx.appId,
+      input.queueName,
+      attributes,
+      policy,
+      ctx.stamp,
+    );
+    return { queueId: unwrap(created).queueId };
+  },
+);
 
 const DeleteQueue = action(z.object(queueName), async (ctx, input) => {
   unwrap(await catalogObject(ctx).deleteQueue(ctx.appId, input.queueName, ctx.stamp));
@@ -98,12 +119,21 @@ const GetQueueAttributes = replaySafeAction(z.object(queueName), async (ctx, inp
 });
 
 const SetQueueAttributes = action(
-  z.object({ ...queueName, ...attributeParams }),
+  z.object({ ...queueName, ...attributeParams, deadLetterPolicy }),
   async (ctx, input) => {
+    const stub = queueObject(ctx, input.queueName);
+    const patch = definedAttributes(input);
     const call = { queue: input.queueName, stamp: ctx.stamp };
-    const view = unwrap(
-      await queueObject(ctx, input.queueName).setAttributes(call, definedAttributes(input)),
-    );
+    let view = unwrap(await stub.setAttributes(call, patch));
+    if (input.deadLetterPolicy !== undefined) {
+      const policy = parseDeadLetterPolicy(
+        input.deadLetterPolicy,
+        view.attributes.msgRetentionSeconds,
+      );
+      view = unwrap(
+        await catalogObject(ctx).setDeadLetterPolicy(ctx.appId, input.queueName, policy),
+      );
+    }
     return { queueId: view.queueId, ...view.attributes };
   },
 );

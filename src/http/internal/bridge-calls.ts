@@ -40,6 +40,7 @@ function message(m: ReceivedMessage): BridgeMessage {
     firstDequeueTime: m.firstDequeueTime,
     nextVisibleTime: m.nextVisibleTime,
     dequeueCount: m.dequeueCount,
+    ...(m.deadLetter ? { deadLetter: m.deadLetter } : {}),
   };
 }
 

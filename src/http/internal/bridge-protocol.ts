@@ -61,6 +61,8 @@ export interface BridgeMessage {
   firstDequeueTime: number;
   nextVisibleTime: number;
   dequeueCount: number;
+  /** Set on a message a source queue dead-lettered (original pub time in Unix ms). */
+  deadLetter?: { originalQueue: string; originalPubTime: number; originalDequeueCount: number };
 }
 
 /** What each call answers (the HTTP body is `BridgeOutcome<BridgeResult[op]>`). */

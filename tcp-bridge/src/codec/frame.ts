@@ -26,66 +26,107 @@ export interface FrameBatch {
 }
 
 /**
- * Splits a byte stream into frames, whatever the chunking: a frame may arrive a byte at a time,
- * or many frames in one chunk. The header is checked before any of a body is buffered.
+ * Splits a byte stream into frames, whatever the chunking: a frame may arrive a byte at a time, or
+ * many frames in one chunk. The header is checked before any of a body is kept, and a frame's bytes
+ * are joined once, when it is complete (a frame trickling in costs linear time, not quadratic).
  */
 export class FrameReader {
-  private buffer = new Uint8Array(0);
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
   private error: FrameError | undefined;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(private maxFrameBytes: number) {}
 
   /** Bytes held for a frame not yet complete. */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffered;
+  }
+
+  /** Changes the largest frame accepted from now on (the bridge allows more after auth). */
+  setMaxFrameBytes(max: number): void {
+    this.maxFrameBytes = max;
   }
 
   push(chunk: Uint8Array): FrameBatch {
     if (this.error) return { frames: [], error: this.error };
-    const data = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     const frames: Uint8Array[] = [];
-    let offset = 0;
-    while (data.length - offset >= HEADER_BYTES) {
-      const error = this.checkHeader(data, offset);
+    while (this.buffered >= HEADER_BYTES) {
+      const header = this.peek(HEADER_BYTES);
+      const error = this.checkHeader(header);
       if (error) {
         this.error = error;
-        this.buffer = new Uint8Array(0);
+        this.chunks = [];
+        this.buffered = 0;
         return { frames, error };
       }
-      const length = readLength(data, offset);
-      if (data.length - offset < length) break;
-      frames.push(data.slice(offset + HEADER_BYTES, offset + length));
-      offset += length;
+      const length = readLength(header);
+      if (this.buffered < length) break;
+      frames.push(this.take(length).subarray(HEADER_BYTES));
     }
-    this.buffer = data.slice(offset);
     return { frames };
   }
 
-  private checkHeader(data: Uint8Array, offset: number): FrameError | undefined {
-    if (data[offset] !== 0 || data[offset + 1] !== 0) return { kind: "badMarker" };
-    const length = readLength(data, offset);
+  private checkHeader(header: Uint8Array): FrameError | undefined {
+    if (header[0] !== 0 || header[1] !== 0) return { kind: "badMarker" };
+    const length = readLength(header);
     if (length < HEADER_BYTES) return { kind: "lengthTooSmall", length };
     if (length > this.maxFrameBytes)
       return { kind: "lengthTooLarge", length, max: this.maxFrameBytes };
     return undefined;
   }
+
+  /** The first `n` buffered bytes, without consuming them. */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[0] as Uint8Array;
+    if (first.length >= n) return first;
+    const head = new Uint8Array(n);
+    let filled = 0;
+    for (const c of this.chunks) {
+      const part = c.subarray(0, n - filled);
+      head.set(part, filled);
+      filled += part.length;
+      if (filled === n) break;
+    }
+    return head;
+  }
+
+  /** Removes and returns the first `n` buffered bytes. */
+  private take(n: number): Uint8Array {
+    const first = this.chunks[0] as Uint8Array;
+    if (first.length >= n) {
+      const out = first.slice(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.buffered -= n;
+      return out;
+    }
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0] as Uint8Array;
+      const part = c.subarray(0, n - filled);
+      out.set(part, filled);
+      filled += part.length;
+      if (part.length === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(part.length);
+    }
+    this.buffered -= n;
+    return out;
+  }
 }
 
-function readLength(data: Uint8Array, offset: number): number {
+function readLength(header: Uint8Array): number {
   return (
-    ((data[offset + 2] ?? 0) |
-      ((data[offset + 3] ?? 0) << 8) |
-      ((data[offset + 4] ?? 0) << 16) |
-      ((data[offset + 5] ?? 0) << 24)) >>>
+    ((header[2] ?? 0) |
+      ((header[3] ?? 0) << 8) |
+      ((header[4] ?? 0) << 16) |
+      ((header[5] ?? 0) << 24)) >>>
     0
   );
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 /** Wraps a protobuf body in a frame. */

@@ -17,6 +17,8 @@ export interface PulledMessage {
   nextVisibleTime: number;
   firstDequeueTime: number;
   dequeueCount: number;
+  /** Dead-lettered messages only: the source queue, first enqueue (Unix s) and its dequeue count. */
+  deadLetter?: { originalQueue: string; originalPubTime: number; originalDequeueCount: number };
 }
 
 export interface DeleteFailure {
@@ -46,6 +48,13 @@ function pullReply(m: PulledMessage) {
     nextVisibleTime: BigInt(m.nextVisibleTime),
     firstDequeueTime: BigInt(m.firstDequeueTime),
     dequeueCount: BigInt(m.dequeueCount),
+    ...(m.deadLetter
+      ? {
+          originalQueueId: m.deadLetter.originalQueue,
+          originalPubTm: BigInt(m.deadLetter.originalPubTime),
+          originalDequeueCnt: m.deadLetter.originalDequeueCount,
+        }
+      : {}),
   };
 }
 
@@ -81,7 +90,15 @@ export function encodeReply(r: TcpReply): Uint8Array {
 }
 
 function pulled(p: NonNullable<CMQProto["pullRsp"]>): PulledMessage {
+  const deadLetter = p.originalQueueId
+    ? {
+        originalQueue: p.originalQueueId,
+        originalPubTime: Number(p.originalPubTm),
+        originalDequeueCount: p.originalDequeueCnt,
+      }
+    : undefined;
   return {
+    ...(deadLetter ? { deadLetter } : {}),
     msgId: p.msgId,
     receiptHandle: p.receiptHandle,
     body: p.msgBody,
