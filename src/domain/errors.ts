@@ -62,6 +62,8 @@ export type CmqErrorData =
   | { kind: "alreadyAuthenticated" }
   | { kind: "bridgeUnauthorized" }
   | { kind: "transactionNotSupported" }
+  | { kind: "transactionUnknown"; msgId: string }
+  | { kind: "transactionStateInvalid"; state: number }
   | { kind: "bodyNotUtf8" }
   | { kind: "signatureMismatch" }
   | { kind: "unknownSecretId" }
@@ -353,6 +355,16 @@ const ERROR_TABLE: ErrorTable = {
     code: 4490,
     module: 10790,
     text: "transaction message is not supported",
+  }),
+  transactionUnknown: (e) => ({
+    code: 4490,
+    module: 10770,
+    text: `message id invalid: ${e.msgId} is not a transaction message of this queue waiting for a decision`,
+  }),
+  transactionStateInvalid: (e) => ({
+    code: 4490,
+    module: 10780,
+    text: `message operation not allowed: state ${e.state}, expected 1 (commit) or 2 (rollback)`,
   }),
   bodyNotUtf8: () => ({
     code: PARAMS,

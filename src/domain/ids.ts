@@ -33,6 +33,12 @@ export function messageIdOf(ref: MessageRef): bigint {
   return (BigInt(ref.shard) << 56n) | BigInt(ref.seq);
 }
 
+/** The parts of a message id; undefined for a number no queue issued. */
+export function parseMessageId(id: bigint): MessageRef | undefined {
+  if (id <= 0n || id > UINT64_MAX || ((id >> BigInt(SEQ_BITS)) & 0xffffn) !== 0n) return undefined;
+  return { shard: Number(id >> 56n), seq: Number(id & SEQ_MASK) };
+}
+
 export function receiptHandleOf(ref: MessageRef, dequeueCount: number): bigint {
   return (BigInt(ref.shard) << 56n) | (BigInt(ref.seq) << 16n) | (BigInt(dequeueCount) & TAG_MASK);
 }

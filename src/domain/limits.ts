@@ -42,6 +42,18 @@ export const DEAD_LETTER_LIMITS = {
   redriveRate: { min: 1, max: 1000, default: 100 },
 } as const;
 
+/**
+ * Transaction (half) messages (cmq-api-tcp.md "Transactions"): the producer is asked back every
+ * first_query_interval seconds, up to maxQueries times; a message still unresolved then is rolled
+ * back.
+ */
+export const TRANSACTION_LIMITS = {
+  queryIntervalSeconds: { min: 1, max: 3600, default: 5 },
+  maxQueries: 5,
+  /** Half messages per confirm frame. */
+  maxItems: 16,
+} as const;
+
 /** Topic attributes (cmq-api-http.md §5.1, §5.4): a topic keeps undelivered messages one day. */
 export const TOPIC_LIMITS = {
   maxMsgSize: { min: 1024, max: 1_048_576, default: 65_536 },

@@ -17,6 +17,7 @@ import {
 } from "../domain/queue/queue-store";
 import type { ReceivedMessage, ReceiveRequest } from "../domain/queue/receive";
 import type { SendGroup } from "../domain/queue/send";
+import type { ConfirmResult } from "../domain/queue/transaction";
 import { AlarmSchedule } from "./alarm-schedule";
 import { HandOffMover, handOffThrough } from "./hand-off-mover";
 import { durableSql } from "./sql-adapter";
@@ -97,7 +98,8 @@ export class QueueObject extends DurableObject<Env> {
     const now = Date.now();
     const outcome = attempt(() => this.store.send(call, groups, now));
     if (outcome.ok) {
-      const stored = groups.filter((_, i) => outcome.value[i]?.ok);
+      // Transaction messages are not deliverable until committed: no one to wake for them.
+      const stored = groups.filter((g, i) => outcome.value[i]?.ok && !g.transaction);
       this.waiters.wake(
         stored.filter((g) => g.delaySeconds === 0).reduce((n, g) => n + g.bodies.length, 0),
       );
@@ -158,6 +160,23 @@ export class QueueObject extends DurableObject<Env> {
     const outcome = attempt(() => this.store.startRedrive(call, rate, Date.now()));
     if (outcome.ok) await this.alarms.ensure(Date.now());
     return outcome;
+  }
+
+  /** A producer's commit / rollback decisions on transaction messages (TCP only). */
+  async confirm(
+    call: QueueCall,
+    items: { msgId: bigint; state: number }[],
+  ): Promise<Outcome<ConfirmResult[]>> {
+    const outcome = attempt(() => this.store.confirm(call, items, Date.now()));
+    if (outcome.ok) this.waiters.wake(outcome.value.filter((r) => r.ok).length);
+    return this.alarms.afterChange(outcome);
+  }
+
+  /** Which of `producer`'s transaction messages to ask it about now (the bridge polls this). */
+  async transactionQueries(call: QueueCall, producer: string, limit: number) {
+    return this.alarms.afterChange(
+      attempt(() => this.store.transactionQueries(call, producer, Date.now(), limit)),
+    );
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {

@@ -3,6 +3,7 @@ import { MAX_BATCH, MAX_BATCH_BYTES } from "../../src/domain/limits";
 import type { BridgeConfig } from "./config";
 import { Forwarder } from "./forwarder";
 import { BridgeServer } from "./server";
+import { TransactionPoller } from "./transaction-poller";
 import { HttpWorkerChannel, type WorkerChannel } from "./worker-channel";
 
 export interface RunningBridge {
@@ -29,13 +30,20 @@ export async function startBridge(
     maxItems: 4 * MAX_BATCH,
     maxWeight: 4 * MAX_BATCH_BYTES,
   });
-  const server = new BridgeServer(forwarder, config, log);
+  // The poller and the server need each other: check-backs go out on the server's connections.
+  const transactions: TransactionPoller = new TransactionPoller(
+    forwarder,
+    (producer, queue, msgId): boolean => server.askProducer(producer, queue, msgId),
+    config.transactionPollMs,
+  );
+  const server: BridgeServer = new BridgeServer(forwarder, transactions, config, log);
   const address = await server.listen();
   return {
     server,
     forwarder,
     address,
     stop: async () => {
+      transactions.stop();
       await server.shutdown();
       await channel.close(config.shutdownGraceMs);
     },

@@ -14,6 +14,8 @@ export interface BridgeConfig extends ServerOptions {
   workerConnections: number;
   /** Calls in flight per queue before frames are coalesced into the next one. */
   coalesceInFlight: number;
+  /** How often queues with pending transaction messages are asked for due check-backs. */
+  transactionPollMs: number;
 }
 
 const FLAGS = {
@@ -23,6 +25,7 @@ const FLAGS = {
   "bridge-token": { env: "CMQ_BRIDGE_TOKEN", default: "cmq-edge-local-bridge-token" },
   "worker-connections": { env: "CMQ_WORKER_CONNECTIONS", default: "32" },
   "coalesce-in-flight": { env: "CMQ_COALESCE_IN_FLIGHT", default: "2" },
+  "transaction-poll-ms": { env: "CMQ_TRANSACTION_POLL_MS", default: "1000" },
   "max-frame-bytes": { env: "CMQ_TCP_MAX_FRAME_BYTES", default: String(TCP_LIMITS.maxFrameBytes) },
   "idle-timeout-ms": { env: "CMQ_TCP_IDLE_TIMEOUT_MS", default: String(TCP_LIMITS.idleTimeoutMs) },
   "max-in-flight": {
@@ -64,6 +67,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BridgeConfig
     bridgeToken: get("bridge-token"),
     workerConnections: integer("worker-connections", get("worker-connections")),
     coalesceInFlight: Math.max(1, integer("coalesce-in-flight", get("coalesce-in-flight"))),
+    transactionPollMs: Math.max(100, integer("transaction-poll-ms", get("transaction-poll-ms"))),
     maxFrameBytes: integer("max-frame-bytes", get("max-frame-bytes")),
     idleTimeoutMs: integer("idle-timeout-ms", get("idle-timeout-ms")),
     maxInFlight: Math.max(1, integer("max-in-flight", get("max-in-flight"))),

@@ -7,17 +7,34 @@
  */
 import type { Socket } from "node:net";
 import type { CmqErrorData } from "../../src/domain/errors";
+import { CMD } from "./codec/commands";
 import { FrameReader, writeFrame } from "./codec/frame";
 import { encodeReply, type TcpReply } from "./codec/replies";
 import { decodeRequest, type TcpRequest } from "./codec/requests";
 import type { Forwarder } from "./forwarder";
 import { errorReply, handle } from "./handlers";
 import type { InFlightBudget } from "./in-flight-budget";
+import type { Producer, TransactionPoller } from "./transaction-poller";
 
 export interface ConnectionLimits {
   maxFrameBytes: number;
   idleTimeoutMs: number;
   maxInFlight: number;
+}
+
+/** What a connection shares with the rest of the bridge. */
+export interface ConnectionDeps {
+  forwarder: Forwarder;
+  transactions: TransactionPoller;
+  budget: InFlightBudget;
+  /** Where producers' live connections are found for transaction check-backs. */
+  producers: ProducerRegistry;
+  log: (message: string) => void;
+}
+
+export interface ProducerRegistry {
+  add(producer: Producer, connection: Connection): void;
+  remove(producer: Producer, connection: Connection): void;
 }
 
 /** An auth frame is about a hundred bytes; nothing bigger is read from an unknown client. */
@@ -30,7 +47,9 @@ type Head = { seqno: bigint; cmd: number };
 
 export class Connection {
   private readonly reader: FrameReader;
-  private appId: string | undefined;
+  private producer: Producer | undefined;
+  /** seqnos of frames the bridge starts (transaction check-backs). */
+  private serverSeqno = 0n;
   private authenticating = false;
   private inFlight = 0;
   private closed = false;
@@ -43,13 +62,16 @@ export class Connection {
   private readonly abort = new AbortController();
   private readonly wake = () => this.pump();
 
+  private readonly budget: InFlightBudget;
+  private readonly log: (message: string) => void;
+
   constructor(
     private readonly socket: Socket,
-    private readonly forwarder: Forwarder,
     private readonly limits: ConnectionLimits,
-    private readonly budget: InFlightBudget,
-    private readonly log: (message: string) => void,
+    private readonly deps: ConnectionDeps,
   ) {
+    this.budget = deps.budget;
+    this.log = deps.log;
     this.reader = new FrameReader(Math.min(MAX_FRAME_BEFORE_AUTH, limits.maxFrameBytes));
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs);
@@ -88,10 +110,23 @@ export class Connection {
     if (reason)
       this.log(`closing ${this.socket.remoteAddress}:${this.socket.remotePort}: ${reason}`);
     this.budget.forget(this.wake);
+    if (this.producer) this.deps.producers.remove(this.producer, this);
     this.abort.abort();
     // Let a reply already written reach the client (end), but never wait for it (destroy soon).
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  /** Asks this connection's producer what became of a transaction message (cmd 1042). */
+  askTransaction(queue: string, msgId: bigint): void {
+    this.serverSeqno += 1n;
+    this.write({
+      seqno: this.serverSeqno,
+      cmd: CMD.transactionQuery,
+      kind: "transactionQuery",
+      queue,
+      msgId,
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -126,7 +161,7 @@ export class Connection {
     }
     const r = decoded.request;
     const head = { seqno: r.seqno, cmd: r.cmd };
-    if (r.kind !== "auth" && this.appId === undefined && !this.authenticating) {
+    if (r.kind !== "auth" && this.producer === undefined && !this.authenticating) {
       // The Java SDK drops the connection on 306; so do we.
       this.write({ ...head, ...errorReply({ kind: "notAuthenticated" }) });
       this.close("request before authentication");
@@ -151,8 +186,14 @@ export class Connection {
     try {
       // A request pipelined right behind the auth frame waits for its outcome.
       await this.authDone;
-      if (this.appId === undefined) return;
-      const reply = await handle(r, this.appId, this.forwarder, this.abort.signal);
+      if (this.producer === undefined) return;
+      const { forwarder, transactions } = this.deps;
+      const reply = await handle(r, {
+        producer: this.producer,
+        forwarder,
+        transactions,
+        signal: this.abort.signal,
+      });
       if (reply) this.write(reply);
     } catch (e) {
       if (this.closed) return;
@@ -165,21 +206,23 @@ export class Connection {
 
   private authenticate(r: Extract<TcpRequest, { kind: "auth" }>): Promise<void> {
     const head = { seqno: r.seqno, cmd: r.cmd };
-    if (this.appId !== undefined || this.authenticating) {
+    if (this.producer !== undefined || this.authenticating) {
       this.write({ ...head, ...errorReply({ kind: "alreadyAuthenticated" }) });
       return Promise.resolve();
     }
     this.authenticating = true;
     this.authDone = (async () => {
       try {
-        const outcome = await this.forwarder.auth(
+        const { forwarder, producers } = this.deps;
+        const outcome = await forwarder.auth(
           r.secretId,
           r.clientId,
           r.signature,
           r.signatureMethod,
         );
         if (outcome.ok) {
-          this.appId = outcome.value.appId;
+          this.producer = { appId: outcome.value.appId, clientId: r.clientId };
+          producers.add(this.producer, this);
           this.reader.setMaxFrameBytes(this.limits.maxFrameBytes);
           this.write({ ...head, kind: "ok" });
           return;

@@ -48,7 +48,7 @@ export class Forwarder {
       async (key, items) => {
         const [appId] = split(key);
         const queue = items[0]?.queue ?? "";
-        const groups = items.map(({ bodies, delaySeconds }) => ({ bodies, delaySeconds }));
+        const groups = items.map(({ queue: _queue, ...group }) => group);
         return fanOut(await channel.call({ op: "send", appId, queue, groups }), items.length);
       },
       (item) => weight(item),
@@ -99,6 +99,14 @@ export class Forwarder {
 
   delete(appId: string, queue: string, handles: string[]) {
     return this.deletes.submit(keyOf(appId, queue), { queue, handles });
+  }
+
+  confirm(appId: string, queue: string, items: { msgId: string; state: number }[]) {
+    return this.channel.call({ op: "confirm", appId, queue, items });
+  }
+
+  transactionQueries(appId: string, queue: string, producer: string, limit: number) {
+    return this.channel.call({ op: "transactionQueries", appId, queue, producer, limit });
   }
 
   /** A pull goes on its own: it may park in a long poll. Aborted when its connection closes. */

@@ -3,10 +3,12 @@
  * reply. Errors take their codes from the domain's error table, in their TCP form.
  */
 import { type CmqErrorData, toWire } from "../../src/domain/errors";
+import { TRANSACTION_LIMITS } from "../../src/domain/limits";
 import type { BridgeMessage, BridgeOutcome } from "../../src/http/internal/bridge-protocol";
 import type { PulledMessage, TcpReply, TcpReplyBody } from "./codec/replies";
 import type { TcpRequest, TcpRequestBody } from "./codec/requests";
 import type { Forwarder } from "./forwarder";
+import type { Producer, TransactionPoller } from "./transaction-poller";
 import { bodiesAsText, checkRequest } from "./validate";
 
 export function errorReply(error: CmqErrorData): TcpReplyBody {
@@ -15,6 +17,9 @@ export function errorReply(error: CmqErrorData): TcpReplyBody {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** A confirm item that could not be applied is answered as state 3, "unknown" (cmq-api-tcp.md). */
+const UNKNOWN_STATE = 3;
 
 function pulled(m: BridgeMessage): PulledMessage {
   return {
@@ -37,11 +42,18 @@ function ids(outcome: BridgeOutcome<string[]>): TcpReplyBody {
     : errorReply(outcome.error);
 }
 
+/** What a request is answered with: who sent it, and the bridge's ways to the Worker. */
+export interface RequestContext {
+  producer: Producer;
+  forwarder: Forwarder;
+  transactions: TransactionPoller;
+  /** Aborted when the client's connection closes. */
+  signal: AbortSignal;
+}
+
 type Handler<K extends TcpRequestBody["kind"]> = (
   r: Extract<TcpRequest, { kind: K }>,
-  appId: string,
-  forwarder: Forwarder,
-  signal: AbortSignal,
+  ctx: RequestContext,
 ) => Promise<TcpReplyBody | undefined>;
 
 /** Auth and heartbeats are the connection's own business (connection.ts). */
@@ -49,15 +61,24 @@ type Forwarded = Exclude<TcpRequestBody["kind"], "auth" | "heartbeat">;
 type HandlerTable = { [K in Forwarded]: Handler<K> };
 
 const HANDLERS: HandlerTable = {
-  send: async (r, appId, forwarder) => {
-    // Half messages arrive with the transaction messages (issue 6); until then CMQ's own refusal.
-    if (r.transaction) return errorReply({ kind: "transactionNotSupported" });
+  send: async (r, { producer, forwarder, transactions }) => {
     const bodies = bodiesAsText(r.bodies);
     if (!Array.isArray(bodies)) return errorReply(bodies);
-    return ids(await forwarder.send(appId, r.queue, { bodies, delaySeconds: r.delaySeconds }));
+    const transaction = r.transaction && {
+      producer: transactions.producerId(producer),
+      queryIntervalSeconds:
+        r.transaction.firstQueryIntervalSeconds || TRANSACTION_LIMITS.queryIntervalSeconds.default,
+    };
+    const outcome = await forwarder.send(producer.appId, r.queue, {
+      bodies,
+      delaySeconds: r.delaySeconds,
+      transaction,
+    });
+    if (outcome.ok && transaction) transactions.watch(producer, r.queue);
+    return ids(outcome);
   },
 
-  publish: async (r, appId, forwarder) => {
+  publish: async (r, { producer: { appId }, forwarder }) => {
     const bodies = bodiesAsText(r.bodies);
     if (!Array.isArray(bodies)) return errorReply(bodies);
     return ids(
@@ -65,7 +86,7 @@ const HANDLERS: HandlerTable = {
     );
   },
 
-  pull: async (r, appId, forwarder, signal) => {
+  pull: async (r, { producer: { appId }, forwarder, signal }) => {
     const request = {
       max: r.max,
       waitSeconds: r.waitSeconds,
@@ -77,7 +98,7 @@ const HANDLERS: HandlerTable = {
     return { kind: "pulled", batch: r.batch, messages: outcome.value.map(pulled) };
   },
 
-  delete: async (r, appId, forwarder) => {
+  delete: async (r, { producer: { appId }, forwarder }) => {
     const results = await forwarder.delete(appId, r.queue, r.handles.map(String));
     if (!r.batch) {
       const [only] = results;
@@ -92,20 +113,37 @@ const HANDLERS: HandlerTable = {
     return { kind: "deleted", failures };
   },
 
-  transactionConfirm: async () => errorReply({ kind: "transactionNotSupported" }),
+  transactionConfirm: async (r, { producer: { appId }, forwarder }) => {
+    const items = r.items.map((i) => ({ msgId: i.msgId.toString(), state: i.state }));
+    const outcome = await forwarder.confirm(appId, r.queue, items);
+    if (!outcome.ok) return errorReply(outcome.error);
+    return {
+      kind: "confirmed",
+      queue: r.queue,
+      items: outcome.value.map((result, i) => {
+        const item = r.items[i] ?? { msgId: 0n, state: 0 };
+        if (result.ok) return { msgId: item.msgId, state: item.state };
+        const wire = toWire(result.error, "tcp");
+        return {
+          msgId: item.msgId,
+          state: UNKNOWN_STATE,
+          errCode: wire.code,
+          errMsg: wire.message,
+        };
+      }),
+    };
+  },
 };
 
 /** Answers an authenticated request; undefined when the command wants no reply. */
 export async function handle(
   r: Extract<TcpRequest, { kind: Forwarded }>,
-  appId: string,
-  forwarder: Forwarder,
-  signal: AbortSignal,
+  ctx: RequestContext,
 ): Promise<TcpReply | undefined> {
   const head = { seqno: r.seqno, cmd: r.cmd };
   const invalid = checkRequest(r);
   if (invalid) return { ...head, ...errorReply(invalid) };
   const handler = HANDLERS[r.kind] as Handler<typeof r.kind>;
-  const body = await handler(r as never, appId, forwarder, signal);
+  const body = await handler(r as never, ctx);
   return body && !r.oneway ? { ...head, ...body } : undefined;
 }

@@ -7,6 +7,9 @@ import { createServer, type Server } from "node:net";
 import { Connection, type ConnectionLimits } from "./connection";
 import type { Forwarder } from "./forwarder";
 import { InFlightBudget } from "./in-flight-budget";
+import type { Producer, TransactionPoller } from "./transaction-poller";
+
+const producerKey = (p: Producer) => `${p.appId}\u0000${p.clientId}`;
 
 export interface ServerOptions extends ConnectionLimits {
   host: string;
@@ -20,19 +23,49 @@ export class BridgeServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private readonly budget: InFlightBudget;
+  /** Live connections by producer (tenant and client id), for transaction check-backs. */
+  private readonly producers = new Map<string, Set<Connection>>();
 
   constructor(
     forwarder: Forwarder,
+    transactions: TransactionPoller,
     private readonly options: ServerOptions,
     private readonly log: (message: string) => void = () => {},
   ) {
     this.budget = new InFlightBudget(options.maxInFlightTotal);
+    const deps = {
+      forwarder,
+      transactions,
+      budget: this.budget,
+      log,
+      producers: {
+        add: (p: Producer, c: Connection) => {
+          const key = producerKey(p);
+          this.producers.set(key, (this.producers.get(key) ?? new Set()).add(c));
+        },
+        remove: (p: Producer, c: Connection) => {
+          const set = this.producers.get(producerKey(p));
+          set?.delete(c);
+          if (set?.size === 0) this.producers.delete(producerKey(p));
+        },
+      },
+    };
     this.server = createServer((socket) => {
-      const connection = new Connection(socket, forwarder, options, this.budget, log);
+      const connection = new Connection(socket, options, deps);
       this.connections.add(connection);
       socket.on("close", () => this.connections.delete(connection));
     });
     this.server.maxConnections = options.maxConnections;
+  }
+
+  /**
+   * Sends a transaction check-back to every live connection of the producer (one client id may
+   * have several, and a reconnected producer must still be asked); false when it has none.
+   */
+  askProducer(p: Producer, queue: string, msgId: bigint): boolean {
+    const connections = this.producers.get(producerKey(p)) ?? new Set<Connection>();
+    for (const c of connections) c.askTransaction(queue, msgId);
+    return connections.size > 0;
   }
 
   get connectionCount(): number {

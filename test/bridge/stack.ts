@@ -25,10 +25,13 @@ export async function startStack(overrides: Partial<BridgeConfig> = {}) {
     bridge,
     http: new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials: CREDENTIALS }),
     async tcp(options: Partial<TcpClientOptions> = {}) {
+      counter += 1;
       const client = await TcpClient.connect({
         host: "127.0.0.1",
         port: bridge.address.port,
         ...CREDENTIALS,
+        // Each client its own instance name, as separate producer processes would have.
+        clientId: `127.0.0.1@client-${counter}`,
         ...options,
       });
       clients.push(client);

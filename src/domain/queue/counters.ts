@@ -30,6 +30,11 @@ export function count(c: Counters, cls: MessageClass, delta: number): void {
   else if (cls === "inflight") c.inflight += delta;
 }
 
+/** Messages held against maxMsgHeapNum: live ones and transaction messages awaiting a decision. */
+export function heldCount(c: Counters): number {
+  return c.total + c.half;
+}
+
 export function activeCount(c: Counters): number {
   return c.total - c.delayed - c.inflight;
 }

@@ -9,7 +9,7 @@
 import { fail } from "../errors";
 import { CHORE_CHUNK_ROWS, DEAD_LETTER_LIMITS, NAME_PATTERN } from "../limits";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
-import { classify, count } from "./counters";
+import { classify, count, heldCount } from "./counters";
 import type { DeadLetterPolicy, QueueMeta } from "./meta";
 
 /** visible_at of a message waiting to move to the dead-letter queue: after every real time. */
@@ -164,7 +164,7 @@ export function acceptHandOff(
     (item) => sql.first("SELECT 1 AS known FROM hand_off WHERE key = ?", item.key) === undefined,
   );
   const heap = meta.attributes.maxMsgHeapNum;
-  if (meta.counters.total + fresh.length > heap) fail({ kind: "queueFull", limit: heap });
+  if (heldCount(meta.counters) + fresh.length > heap) fail({ kind: "queueFull", limit: heap });
   const per = rowsPerStatement(HAND_OFF_COLUMNS);
   for (let i = 0; i < fresh.length; i += per) {
     const chunk = fresh.slice(i, i + per);

@@ -26,6 +26,8 @@ export interface Counters {
   inflight: number;
   /** Deleted messages kept for RewindQueue. */
   rewindable: number;
+  /** Transaction messages waiting for commit or rollback. */
+  half: number;
 }
 
 /** Rows at or below (at, seq) in (visible_at, seq) order have been counted as active. */
@@ -95,6 +97,7 @@ interface MetaRow {
   delayed_count: number;
   inflight_count: number;
   rewindable_count: number;
+  half_count: number;
   settled_at: number;
   settled_seq: number;
   rewind_cursor: number | null;
@@ -124,6 +127,7 @@ const COLUMNS = [
   "delayed_count",
   "inflight_count",
   "rewindable_count",
+  "half_count",
   "settled_at",
   "settled_seq",
   "rewind_cursor",
@@ -157,6 +161,7 @@ function toRow(m: QueueMeta): (string | number | null)[] {
     c.delayed,
     c.inflight,
     c.rewindable,
+    c.half,
     m.watermark.at,
     m.watermark.seq,
     j?.cursor ?? null,
@@ -191,6 +196,7 @@ function fromRow(r: MetaRow): QueueMeta {
       delayed: r.delayed_count,
       inflight: r.inflight_count,
       rewindable: r.rewindable_count,
+      half: r.half_count,
     },
     watermark: { at: r.settled_at, seq: r.settled_seq },
     rewindJob:

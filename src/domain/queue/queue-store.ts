@@ -42,6 +42,14 @@ import { expireMessages, expireRewindable, nextExpiry } from "./retention";
 import { continueRewind, startRewind } from "./rewind";
 import { QUEUE_MIGRATIONS } from "./schema";
 import { type SendGroup, sendGroup } from "./send";
+import {
+  type ConfirmResult,
+  confirm,
+  dueQueries,
+  expireHalves,
+  nextHalfDeadline,
+  pendingHalves,
+} from "./transaction";
 
 /** Who is calling: the queue name as the client wrote it (for errors) and its request stamp. */
 export interface QueueCall {
@@ -61,6 +69,8 @@ export interface QueueView {
   rewindMsgNum: number;
   /** Enqueue time (Unix ms) of the oldest live message, 0 when the queue is empty. */
   minMsgTime: number;
+  /** Transaction messages waiting for commit or rollback. */
+  transactionMsgNum: number;
   deadLetterPolicy: DeadLetterPolicy | null;
   redrive: Redrive | null;
   redriveMoved: number;
@@ -132,7 +142,7 @@ export class QueueStore {
         createdAt: now,
         modifiedAt: now,
         nextSeq: randomSeqBase(this.random),
-        counters: { total: 0, delayed: 0, inflight: 0, rewindable: 0 },
+        counters: { total: 0, delayed: 0, inflight: 0, rewindable: 0, half: 0 },
         watermark: { at: now, seq: 0 },
         rewindJob: null,
         deadLetterPolicy: queue.deadLetterPolicy ?? null,
@@ -241,6 +251,23 @@ export class QueueStore {
     });
   }
 
+  /** The producer's commit / rollback decisions on transaction messages, one result per item. */
+  confirm(
+    call: QueueCall,
+    items: readonly { msgId: bigint; state: number }[],
+    now: number,
+  ): ConfirmResult[] {
+    return this.change(call, now, (meta) => confirm(this.sql, meta, items, now));
+  }
+
+  /** Transaction messages of `producer` to ask about now, and how many it still has pending. */
+  transactionQueries(call: QueueCall, producer: string, now: number, limit: number) {
+    return this.change(call, now, (meta) => ({
+      msgIds: dueQueries(this.sql, meta, producer, now, limit),
+      pending: pendingHalves(this.sql, producer),
+    }));
+  }
+
   /** Settings the object shell needs outside a transaction (long-poll wait, wake-up time). */
   pollingWaitSeconds(call: QueueCall): number {
     return this.requireMeta(call).attributes.pollingWaitSeconds;
@@ -264,6 +291,7 @@ export class QueueStore {
         more = expireRewindable(this.sql, meta, now) || more;
         more = markOutlived(this.sql, meta, now) || more;
         more = forgetHandOffs(this.sql, now) || more;
+        more = expireHalves(this.sql, meta, now) || more;
         saveMeta(this.sql, meta);
       }
       return { more, nextAt: this.nextChoreAt(meta) };
@@ -277,6 +305,7 @@ export class QueueStore {
       nextRequestExpiry(this.sql),
       meta ? nextExpiry(this.sql, meta) : null,
       meta ? nextDeadLetterWork(this.sql, meta, now) : null,
+      meta ? nextHalfDeadline(this.sql) : null,
     );
   }
 
@@ -296,6 +325,7 @@ export class QueueStore {
       delayMsgNum: c.delayed,
       rewindMsgNum: c.rewindable,
       minMsgTime: oldest?.enqueued_at ?? 0,
+      transactionMsgNum: c.half,
       deadLetterPolicy: meta.deadLetterPolicy,
       redrive: meta.redrive,
       redriveMoved: meta.redriveMoved,

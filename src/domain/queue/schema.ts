@@ -95,4 +95,25 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX hand_off_by_time ON hand_off (at)",
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // Transaction (half) messages: stored, not deliverable, until the producer commits (they
+      // move to the message table) or rolls back; `producer` names who to ask back.
+      `CREATE TABLE half_message (
+        seq INTEGER PRIMARY KEY,
+        body TEXT NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        delay_seconds INTEGER NOT NULL,
+        producer TEXT NOT NULL,
+        query_interval INTEGER NOT NULL,
+        next_query_at INTEGER NOT NULL,
+        queries INTEGER NOT NULL DEFAULT 0,
+        deadline INTEGER NOT NULL
+      )`,
+      "CREATE INDEX half_message_by_producer ON half_message (producer, next_query_at)",
+      "CREATE INDEX half_message_by_deadline ON half_message (deadline)",
+      "ALTER TABLE queue_meta ADD COLUMN half_count INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

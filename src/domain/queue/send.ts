@@ -8,12 +8,15 @@ import { MAX_SEQ, messageIdOf } from "../ids";
 import { DELAY_SECONDS } from "../limits";
 import { checkBodies } from "../message-bodies";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
-import { classify, count } from "./counters";
+import { classify, count, heldCount } from "./counters";
 import type { QueueMeta } from "./meta";
+import { sendHalf } from "./transaction";
 
 export interface SendGroup {
   bodies: string[];
   delaySeconds: number;
+  /** Set for transaction (half) messages (TCP only, transaction.ts). */
+  transaction?: { producer: string; queryIntervalSeconds: number };
 }
 
 const INSERT_COLUMNS = 4;
@@ -24,7 +27,8 @@ function validateGroup(meta: QueueMeta, group: SendGroup): void {
     fail({ kind: "delayOutOfRange", max: DELAY_SECONDS.max });
   }
   const heap = meta.attributes.maxMsgHeapNum;
-  if (meta.counters.total + group.bodies.length > heap) fail({ kind: "queueFull", limit: heap });
+  if (heldCount(meta.counters) + group.bodies.length > heap)
+    fail({ kind: "queueFull", limit: heap });
   if (meta.nextSeq + group.bodies.length > MAX_SEQ) fail({ kind: "queueFull", limit: heap });
 }
 
@@ -34,6 +38,7 @@ function validateGroup(meta: QueueMeta, group: SendGroup): void {
  * delayOutOfRange, emptyMessageBody, messageTooLarge, batchTooLarge, queueFull (nothing written).
  */
 export function sendGroup(sql: SqlPort, meta: QueueMeta, group: SendGroup, now: number): bigint[] {
+  if (group.transaction) return sendHalf(sql, meta, { ...group, ...group.transaction }, now);
   validateGroup(meta, group);
   const visibleAt = now + group.delaySeconds * 1000;
   const ids: bigint[] = [];

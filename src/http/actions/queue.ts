@@ -51,7 +51,8 @@ function attributeFields(view: QueueView) {
     minMsgTime: seconds(view.minMsgTime),
     // CMQ documents it as a string (JSON text); absent when unset.
     ...(view.deadLetterPolicy ? { deadLetterPolicy: JSON.stringify(view.deadLetterPolicy) } : {}),
-    // cmq-edge's redrive progress (EdgeRedriveDeadLetterQueue).
+    // cmq-edge's own: transaction messages awaiting commit or rollback, and redrive progress.
+    transactionMsgNum: view.transactionMsgNum,
     redriveStatus: view.redrive ? "running" : "idle",
     redriveMovedMsgNum: view.redriveMoved,
   };

@@ -17,10 +17,12 @@ import type {
   BridgeMessage,
   BridgeOutcome,
   BridgeResult,
+  ConfirmCall,
   DeleteCall,
   PublishCall,
   ReceiveCall,
   SendCall,
+  TransactionQueriesCall,
 } from "./bridge-protocol";
 
 type Answer<Op extends keyof BridgeResult> = Promise<BridgeOutcome<BridgeResult[Op]>>;
@@ -96,6 +98,27 @@ async function publish(call: PublishCall, env: Env): Answer<"publish"> {
   return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
 }
 
+async function confirm(call: ConfirmCall, env: Env): Answer<"confirm"> {
+  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const items = call.items.map((i) => ({ msgId: parseUint64(i.msgId) ?? 0n, state: i.state }));
+  const outcome = await stub.confirm({ queue: call.queue }, items);
+  if (!outcome.ok) return outcome;
+  return { ok: true, value: outcome.value.map((r) => (r.ok ? { ok: true, value: null } : r)) };
+}
+
+async function transactionQueries(
+  call: TransactionQueriesCall,
+  env: Env,
+): Answer<"transactionQueries"> {
+  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const outcome = await stub.transactionQueries({ queue: call.queue }, call.producer, call.limit);
+  if (!outcome.ok) return outcome;
+  return {
+    ok: true,
+    value: { msgIds: outcome.value.msgIds.map(String), pending: outcome.value.pending },
+  };
+}
+
 /** Object failures come back as `ok: false`; a failed auth throws its CmqError. */
 export function runBridgeCall(call: BridgeCall, env: Env): Answer<keyof BridgeResult> {
   switch (call.op) {
@@ -109,5 +132,9 @@ export function runBridgeCall(call: BridgeCall, env: Env): Answer<keyof BridgeRe
       return remove(call, env);
     case "publish":
       return publish(call, env);
+    case "confirm":
+      return confirm(call, env);
+    case "transactionQueries":
+      return transactionQueries(call, env);
   }
 }

@@ -24,7 +24,12 @@ export interface SendCall {
   appId: string;
   queue: string;
   /** Each group is one TCP frame: stored whole or refused whole. */
-  groups: { bodies: string[]; delaySeconds: number }[];
+  groups: {
+    bodies: string[];
+    delaySeconds: number;
+    /** A transaction (half) message: who to ask back, and how often. */
+    transaction?: { producer: string; queryIntervalSeconds: number };
+  }[];
 }
 
 export interface ReceiveCall {
@@ -50,7 +55,34 @@ export interface PublishCall {
   groups: { bodies: string[]; tags: string[]; routingKey?: string }[];
 }
 
-export type BridgeCall = AuthCall | SendCall | ReceiveCall | DeleteCall | PublishCall;
+/** A producer's commit (1) / rollback (2) decisions on its transaction messages. */
+export interface ConfirmCall {
+  op: "confirm";
+  appId: string;
+  queue: string;
+  items: { msgId: string; state: number }[];
+}
+
+/**
+ * The bridge asking which of its producers' transaction messages are due for a check-back: the
+ * Worker cannot reach a producer's connection, so the bridge polls (README, transactions).
+ */
+export interface TransactionQueriesCall {
+  op: "transactionQueries";
+  appId: string;
+  queue: string;
+  producer: string;
+  limit: number;
+}
+
+export type BridgeCall =
+  | AuthCall
+  | SendCall
+  | ReceiveCall
+  | DeleteCall
+  | PublishCall
+  | ConfirmCall
+  | TransactionQueriesCall;
 
 export interface BridgeMessage {
   msgId: string;
@@ -75,6 +107,10 @@ export interface BridgeResult {
   /** One outcome per handle. */
   delete: BridgeOutcome<null>[];
   publish: BridgeOutcome<string[]>[];
+  /** One outcome per item. */
+  confirm: BridgeOutcome<null>[];
+  /** Message ids to ask the producer about now, and how many it still has pending. */
+  transactionQueries: { msgIds: string[]; pending: number };
 }
 
 export const BRIDGE_ROUTE = "/internal/bridge";

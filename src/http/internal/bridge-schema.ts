@@ -9,6 +9,7 @@ import {
   POLLING_WAIT_SECONDS,
   QUEUE_ATTRIBUTE_LIMITS,
   type Range,
+  TRANSACTION_LIMITS,
 } from "../../domain/limits";
 import { nameParam } from "../param-schemas";
 import type { BridgeCall } from "./bridge-protocol";
@@ -30,7 +31,18 @@ const SendCall = z.object({
   op: z.literal("send"),
   appId,
   queue,
-  groups: z.array(z.object({ bodies, delaySeconds: z.number().int() })),
+  groups: z.array(
+    z.object({
+      bodies,
+      delaySeconds: z.number().int(),
+      transaction: z
+        .object({
+          producer: z.string().min(1),
+          queryIntervalSeconds: int(TRANSACTION_LIMITS.queryIntervalSeconds),
+        })
+        .optional(),
+    }),
+  ),
 });
 
 const ReceiveCall = z.object({
@@ -59,10 +71,29 @@ const PublishCall = z.object({
   ),
 });
 
+const ConfirmCall = z.object({
+  op: z.literal("confirm"),
+  appId,
+  queue,
+  items: z
+    .array(z.object({ msgId: z.string(), state: z.number().int() }))
+    .max(TRANSACTION_LIMITS.maxItems),
+});
+
+const TransactionQueriesCall = z.object({
+  op: z.literal("transactionQueries"),
+  appId,
+  queue,
+  producer: z.string().min(1),
+  limit: int({ min: 1, max: 1000 }),
+});
+
 export const BridgeCallSchema: z.ZodType<BridgeCall> = z.discriminatedUnion("op", [
   AuthCall,
   SendCall,
   ReceiveCall,
   DeleteCall,
   PublishCall,
+  ConfirmCall,
+  TransactionQueriesCall,
 ]);

@@ -8,12 +8,16 @@ import { connect, type Socket } from "node:net";
 import { CMD } from "../codec/commands";
 import { FrameReader, writeFrame } from "../codec/frame";
 import {
+  type ConfirmedItem,
   type DeleteFailure,
   decodeReply,
   type PulledMessage,
   type TcpReply,
 } from "../codec/replies";
 import { encodeRequest, type TcpRequestBody } from "../codec/requests";
+
+/** The producer's local outcome of a transaction: 1 commit, 2 rollback, undefined unknown. */
+export type TransactionChecker = (queue: string, msgId: bigint) => 1 | 2 | undefined;
 
 export class TcpRequestError extends Error {
   constructor(
@@ -46,6 +50,7 @@ export class TcpClient {
   >();
   private seqno = 0n;
   private closedError: Error | undefined;
+  private transactionChecker: TransactionChecker | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -112,6 +117,12 @@ export class TcpClient {
       this.waiting.set(seqno, { resolve, reject, timer });
       this.socket.write(writeFrame(encodeRequest({ seqno, cmd, oneway: false, ...body })));
     });
+  }
+
+  /** Sends a request that wants no reply (is_oneway), as the Java SDK sends confirms. */
+  notify(cmd: number, body: TcpRequestBody): void {
+    const seqno = ++this.seqno;
+    this.socket.write(writeFrame(encodeRequest({ seqno, cmd, oneway: true, ...body })));
   }
 
   /** Writes raw bytes (tests of malformed input). */
@@ -241,6 +252,45 @@ export class TcpClient {
     return expectKind(reply, "msgIds").ids;
   }
 
+  /** Sends transaction (half) messages: stored, not deliverable until confirmed. */
+  async sendTransaction(
+    queue: string,
+    bodies: string[],
+    firstQueryIntervalSeconds: number,
+  ): Promise<bigint[]> {
+    const reply = await this.request(CMD.batchSend, {
+      kind: "send",
+      batch: true,
+      queue,
+      bodies: bodies.map((b) => text.encode(b)),
+      delaySeconds: 0,
+      transaction: { firstQueryIntervalSeconds },
+    });
+    return expectKind(reply, "msgIds").ids;
+  }
+
+  /** Commits (1) or rolls back (2) transaction messages; one-way like the Java SDK unless asked. */
+  async confirm(
+    queue: string,
+    items: { msgId: bigint; state: number }[],
+    oneway = true,
+  ): Promise<ConfirmedItem[]> {
+    const body = { kind: "transactionConfirm" as const, queue, items };
+    if (oneway) {
+      this.notify(CMD.transactionConfirm, body);
+      return [];
+    }
+    return expectKind(await this.request(CMD.transactionConfirm, body), "confirmed").items;
+  }
+
+  /**
+   * Answers the server's check-backs (cmd 1042) as the Java SDK's TransactionProducer does: with
+   * a new one-way confirm for commit (1) or rollback (2), and nothing when the state is unknown.
+   */
+  onTransactionQuery(checker: TransactionChecker): void {
+    this.transactionChecker = checker;
+  }
+
   async heartbeat(): Promise<void> {
     await this.request(CMD.heartbeat, { kind: "heartbeat" });
   }
@@ -251,6 +301,11 @@ export class TcpClient {
   }
 
   private onReply(reply: TcpReply): void {
+    if (reply.kind === "transactionQuery") {
+      const state = this.transactionChecker?.(reply.queue, reply.msgId);
+      if (state !== undefined) void this.confirm(reply.queue, [{ msgId: reply.msgId, state }]);
+      return;
+    }
     const waiter = this.waiting.get(reply.seqno);
     if (!waiter) return;
     this.waiting.delete(reply.seqno);

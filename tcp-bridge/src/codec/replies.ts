@@ -35,7 +35,16 @@ export type TcpReplyBody =
   | { kind: "pulled"; batch: boolean; messages: PulledMessage[] }
   | { kind: "deleted"; failures: DeleteFailure[] }
   /** Server → producer: what became of this half message? */
-  | { kind: "transactionQuery"; queue: string; msgId: bigint };
+  | { kind: "transactionQuery"; queue: string; msgId: bigint }
+  /** The outcome of a (two-way) confirm, item by item; state 3 with an error when not applied. */
+  | { kind: "confirmed"; queue: string; items: ConfirmedItem[] };
+
+export interface ConfirmedItem {
+  msgId: bigint;
+  state: number;
+  errCode?: number;
+  errMsg?: string;
+}
 
 export type TcpReply = { seqno: bigint; cmd: number } & TcpReplyBody;
 
@@ -84,6 +93,8 @@ export function encodeReply(r: TcpReply): Uint8Array {
         };
       case "transactionQuery":
         return { transactionQuery: { queueName: r.queue, msgId: r.msgId } };
+      case "confirmed":
+        return { transactionConfirmReply: { queueName: r.queue, item: r.items } };
     }
   })();
   return toBinary(CMQProtoSchema, create(CMQProtoSchema, { ...head, ...message }));
@@ -114,6 +125,15 @@ export function decodeReply(bytes: Uint8Array): TcpReply {
   const m = fromBinary(CMQProtoSchema, bytes, { readUnknownFields: false });
   const head = { seqno: m.seqno, cmd: m.cmd };
   if (m.result !== 0) return { ...head, kind: "error", result: m.result, error: m.error };
+  if (m.transactionConfirmReply) {
+    const reply = m.transactionConfirmReply;
+    const items = reply.item.map((i) => ({
+      msgId: i.msgId,
+      state: i.state,
+      ...(i.errCode ? { errCode: i.errCode, errMsg: i.errMsg } : {}),
+    }));
+    return { ...head, kind: "confirmed", queue: reply.queueName, items };
+  }
   if (m.transactionQuery) {
     return {
       ...head,
