@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { startLocalWorker } from "../tcp-bridge/src/local-worker";
-import { runLoad } from "./lib/load";
+import { abba, runLoad } from "./lib/load";
 import { report } from "./lib/report";
 
 const { values } = parseArgs({
@@ -49,11 +49,21 @@ try {
     credentials: { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" },
   });
   await client.createQueue("bench", { visibilityTimeout: 600 });
-  const send1 = await runLoad(
-    "cmq-edge: SendMessage",
-    async () => {
-      await client.sendMessage("bench", BODY);
-      return 1;
+  await client.createQueue("bench-traced", { visibilityTimeout: 600, trace: 1 });
+  const [send1, send1Traced] = await abba(
+    {
+      name: "cmq-edge: SendMessage",
+      op: async () => {
+        await client.sendMessage("bench", BODY);
+        return 1;
+      },
+    },
+    {
+      name: "cmq-edge: SendMessage, trace on",
+      op: async () => {
+        await client.sendMessage("bench-traced", BODY);
+        return 1;
+      },
     },
     options,
   );
@@ -82,6 +92,7 @@ try {
     { result: insert1 },
     { result: insert16 },
     { result: send1, versus: insert1.name },
+    { result: send1Traced, versus: send1.name },
     { result: send16, versus: insert16.name },
     { result: receiveDelete, versus: insert1.name },
   ]);

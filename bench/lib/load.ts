@@ -64,3 +64,34 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
+
+/** Sums runs of the same scenario into one result (latencies merged). */
+export function combine(name: string, runs: readonly LoadResult[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    name,
+    concurrency: runs[0]?.concurrency ?? 0,
+    seconds: runs.reduce((n, r) => n + r.seconds, 0),
+    requests: runs.reduce((n, r) => n + r.requests, 0),
+    messages: runs.reduce((n, r) => n + r.messages, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    latencies,
+  };
+}
+
+/**
+ * Measures two scenarios in A-B-B-A order, half the time each, so drift in the machine's speed
+ * during the run (warm-up, other load) falls on both alike.
+ */
+export async function abba(
+  a: { name: string; op: (worker: number) => Promise<number> },
+  b: { name: string; op: (worker: number) => Promise<number> },
+  options: { concurrency: number; seconds: number },
+): Promise<[LoadResult, LoadResult]> {
+  const half = { ...options, seconds: options.seconds / 2, warmupSeconds: 0.5 };
+  const a1 = await runLoad(a.name, a.op, half);
+  const b1 = await runLoad(b.name, b.op, half);
+  const b2 = await runLoad(b.name, b.op, half);
+  const a2 = await runLoad(a.name, a.op, half);
+  return [combine(a.name, [a1, a2]), combine(b.name, [b1, b2])];
+}

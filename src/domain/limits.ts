@@ -23,6 +23,8 @@ export const QUEUE_ATTRIBUTE_LIMITS = {
   msgRetentionSeconds: { min: 60, max: 1_296_000, default: 345_600 },
   // Upper bound is also capped by msgRetentionSeconds (checked in the domain).
   rewindSeconds: { min: 0, max: 1_296_000, default: 0 },
+  // cmq-edge's own: 1 records each message's lifecycle (EdgeGetMessageTrace), as API 3.0's Trace.
+  trace: { min: 0, max: 1, default: 0 },
 } as const satisfies Record<string, RangeWithDefault>;
 
 export type QueueAttributeName = keyof typeof QUEUE_ATTRIBUTE_LIMITS;

@@ -10,6 +10,7 @@ import { QUEUE_ACTIONS } from "./actions/queue";
 import { ROUTE_ACTIONS } from "./actions/route";
 import { SUBSCRIPTION_ACTIONS } from "./actions/subscription";
 import { TOPIC_ACTIONS } from "./actions/topic";
+import { TRACE_ACTIONS } from "./actions/trace";
 
 const ACTIONS = new Map<string, Action>(
   Object.entries({
@@ -19,6 +20,7 @@ const ACTIONS = new Map<string, Action>(
     ...SUBSCRIPTION_ACTIONS,
     ...ROUTE_ACTIONS,
     ...DEAD_LETTER_ACTIONS,
+    ...TRACE_ACTIONS,
   }).map(([name, a]) => [name.toLowerCase(), a]),
 );
 

@@ -20,6 +20,7 @@ export async function handleCmqRequest(request: Request, env: Env): Promise<Resp
   const action = findAction(name) ?? fail({ kind: "unknownAction", action: name });
   const params = parseParams(action.schema, input);
   const stamp = action.replaySafe ? undefined : principal.stamp;
-  const ctx = { env, appId: principal.credential.appId, stamp };
+  const client = typeof input.RequestClient === "string" ? input.RequestClient : "unknown";
+  const ctx = { env, appId: principal.credential.appId, stamp, client };
   return replyResponse(await action.run(ctx, params));
 }

@@ -2,21 +2,26 @@
 import { catalogObjectName, queueObjectName, topicObjectName } from "../domain/object-names";
 import type { RequestStamp } from "../domain/replay-guard";
 
+/** Whose objects: the Worker's bindings and the tenant's appId. */
+export type Tenant = Pick<ActionContext, "env" | "appId">;
+
 export interface ActionContext {
   env: Env;
   appId: string;
   /** Absent for replay-safe actions (src/http/action.ts). */
   stamp?: RequestStamp;
+  /** The SDK's RequestClient, for the message trace. */
+  client: string;
 }
 
-export function queueObject(ctx: ActionContext, queueName: string) {
+export function queueObject(ctx: Tenant, queueName: string) {
   return ctx.env.QUEUE.get(ctx.env.QUEUE.idFromName(queueObjectName(ctx.appId, queueName)));
 }
 
-export function catalogObject(ctx: ActionContext) {
+export function catalogObject(ctx: Tenant) {
   return ctx.env.CATALOG.get(ctx.env.CATALOG.idFromName(catalogObjectName(ctx.appId)));
 }
 
-export function topicObject(ctx: ActionContext, topicName: string) {
+export function topicObject(ctx: Tenant, topicName: string) {
   return ctx.env.TOPIC.get(ctx.env.TOPIC.idFromName(topicObjectName(ctx.appId, topicName)));
 }

@@ -17,6 +17,7 @@ import {
 } from "../domain/queue/queue-store";
 import type { ReceivedMessage, ReceiveRequest } from "../domain/queue/receive";
 import type { SendGroup } from "../domain/queue/send";
+import type { TraceEntry } from "../domain/queue/trace";
 import type { ConfirmResult } from "../domain/queue/transaction";
 import { AlarmSchedule } from "./alarm-schedule";
 import { HandOffMover, handOffThrough } from "./hand-off-mover";
@@ -177,6 +178,11 @@ export class QueueObject extends DurableObject<Env> {
     return this.alarms.afterChange(
       attempt(() => this.store.transactionQueries(call, producer, Date.now(), limit)),
     );
+  }
+
+  /** What happened to a message while the queue traced (EdgeGetMessageTrace). */
+  async messageTrace(call: QueueCall, msgId: bigint): Promise<Outcome<TraceEntry[]>> {
+    return attempt(() => this.store.trace(call, msgId));
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {

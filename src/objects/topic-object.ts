@@ -41,9 +41,10 @@ export class TopicObject extends DurableObject<Env> {
       push: (url, request) => postPush(url, request),
       sendToQueue: (appId, queue, groups) => {
         const stub = env.QUEUE.get(env.QUEUE.idFromName(queueObjectName(appId, queue)));
+        const origin = { via: "topic" as const, client: this.store.topicName() };
         return stub.send(
           { queue },
-          groups.map((bodies) => ({ bodies, delaySeconds: 0 })),
+          groups.map((bodies) => ({ bodies, delaySeconds: 0, origin })),
         );
       },
     });

@@ -69,11 +69,8 @@ const HANDLERS: HandlerTable = {
       queryIntervalSeconds:
         r.transaction.firstQueryIntervalSeconds || TRANSACTION_LIMITS.queryIntervalSeconds.default,
     };
-    const outcome = await forwarder.send(producer.appId, r.queue, {
-      bodies,
-      delaySeconds: r.delaySeconds,
-      transaction,
-    });
+    const group = { bodies, delaySeconds: r.delaySeconds, transaction, client: producer.clientId };
+    const outcome = await forwarder.send(producer.appId, r.queue, group);
     if (outcome.ok && transaction) transactions.watch(producer, r.queue);
     return ids(outcome);
   },

@@ -92,3 +92,21 @@ describe("transaction messages through the bridge", () => {
     expect(await (await stack.tcp()).pull(queue, 0)).toBeUndefined();
   });
 });
+
+describe("message trace through the bridge", () => {
+  it("records a TCP send with its client id, and its delivery", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue, { trace: 1 });
+    const tcp = await stack.tcp({ clientId: "10.1.2.3@orders" });
+    const id = await tcp.send(queue, "traced");
+    const got = await tcp.pull(queue, 1);
+    const trace = await stack.http.ok("EdgeGetMessageTrace", {
+      queueName: queue,
+      msgId: id.toString(),
+    });
+    expect(trace.events).toEqual([
+      expect.objectContaining({ event: "sent", via: "tcp", client: "10.1.2.3@orders" }),
+      expect.objectContaining({ event: "delivered", receiptHandle: got?.receiptHandle.toString() }),
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import { CHORE_CHUNK_ROWS, DEAD_LETTER_LIMITS, NAME_PATTERN } from "../limits";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
 import { classify, count, heldCount } from "./counters";
 import type { DeadLetterPolicy, QueueMeta } from "./meta";
+import { type TraceEvent, trace } from "./trace";
 
 /** visible_at of a message waiting to move to the dead-letter queue: after every real time. */
 export const DEAD = 2 ** 52;
@@ -128,7 +129,19 @@ export function deadLettersToMove(sql: SqlPort, meta: QueueMeta, limit: number):
 }
 
 /** Deletes rows the dead-letter queue has accepted. Mutates counters. */
-export function removeMoved(sql: SqlPort, meta: QueueMeta, seqs: readonly number[]): void {
+export function removeMoved(
+  sql: SqlPort,
+  meta: QueueMeta,
+  seqs: readonly number[],
+  now: number,
+): void {
+  const queue = meta.deadLetterPolicy?.deadLetterQueue ?? "";
+  trace(
+    sql,
+    meta,
+    now,
+    seqs.map((seq) => ({ seq, event: "deadLettered", detail: { queue } })),
+  );
   for (let i = 0; i < seqs.length; i += 90) {
     const chunk = seqs.slice(i, i + 90);
     const gone = sql.all<{ seq: number; visible_at: number; dequeue_count: number }>(
@@ -166,12 +179,14 @@ export function acceptHandOff(
   const heap = meta.attributes.maxMsgHeapNum;
   if (heldCount(meta.counters) + fresh.length > heap) fail({ kind: "queueFull", limit: heap });
   const per = rowsPerStatement(HAND_OFF_COLUMNS);
+  const sent: TraceEvent[] = [];
   for (let i = 0; i < fresh.length; i += per) {
     const chunk = fresh.slice(i, i + per);
     const params = chunk.flatMap((item) => {
       const seq = meta.nextSeq++;
       count(meta.counters, classify(meta.watermark, { visible_at: now, seq, dequeue_count: 0 }), 1);
       const o = item.origin;
+      sent.push({ seq, event: "sent", detail: { via: "handOff", client: o?.queue ?? item.key } });
       return [
         seq,
         item.body,
@@ -192,6 +207,7 @@ export function acceptHandOff(
       ...chunk.flatMap((item) => [item.key, now]),
     );
   }
+  trace(sql, meta, now, sent);
 }
 
 /** Forgets hand-off keys older than a day, a chunk at a time; true when more may remain. */

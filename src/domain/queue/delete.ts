@@ -9,6 +9,7 @@ import type { Outcome } from "../outcome";
 import type { SqlPort } from "../sql";
 import { classify, count } from "./counters";
 import type { QueueMeta } from "./meta";
+import { trace } from "./trace";
 
 export type DeleteItemResult = Outcome<void>;
 
@@ -60,6 +61,12 @@ export function deleteByHandles(
     return { ok: true, value: undefined };
   });
   if (deleted.length > 0) removeMessages(sql, meta, deleted, now);
+  trace(
+    sql,
+    meta,
+    now,
+    deleted.map((seq) => ({ seq, event: "deleted" })),
+  );
   return results;
 }
 

@@ -90,6 +90,7 @@ interface MetaRow {
   max_msg_size: number;
   msg_retention_seconds: number;
   rewind_seconds: number;
+  trace: number;
   created_at: number;
   modified_at: number;
   next_seq: number;
@@ -120,6 +121,7 @@ const COLUMNS = [
   "max_msg_size",
   "msg_retention_seconds",
   "rewind_seconds",
+  "trace",
   "created_at",
   "modified_at",
   "next_seq",
@@ -154,6 +156,7 @@ function toRow(m: QueueMeta): (string | number | null)[] {
     a.maxMsgSize,
     a.msgRetentionSeconds,
     a.rewindSeconds,
+    a.trace,
     m.createdAt,
     m.modifiedAt,
     m.nextSeq,
@@ -187,6 +190,7 @@ function fromRow(r: MetaRow): QueueMeta {
       maxMsgSize: r.max_msg_size,
       msgRetentionSeconds: r.msg_retention_seconds,
       rewindSeconds: r.rewind_seconds,
+      trace: r.trace,
     },
     createdAt: r.created_at,
     modifiedAt: r.modified_at,

@@ -6,7 +6,7 @@
  */
 import { type ChoreReport, earliest } from "../chore-report";
 import { fail } from "../errors";
-import { randomSeqBase } from "../ids";
+import { parseMessageId, randomSeqBase } from "../ids";
 import { attempt, type Outcome } from "../outcome";
 import {
   forgetExpiredRequests,
@@ -42,6 +42,7 @@ import { expireMessages, expireRewindable, nextExpiry } from "./retention";
 import { continueRewind, startRewind } from "./rewind";
 import { QUEUE_MIGRATIONS } from "./schema";
 import { type SendGroup, sendGroup } from "./send";
+import { forgetTrace, nextTraceExpiry, readTrace, type TraceEntry } from "./trace";
 import {
   type ConfirmResult,
   confirm,
@@ -215,7 +216,7 @@ export class QueueStore {
 
   /** The dead-letter queue has taken these: delete them here. */
   movedToDeadLetter(seqs: readonly number[]): void {
-    this.bookkeep((meta) => removeMoved(this.sql, meta, seqs));
+    this.bookkeep((meta) => removeMoved(this.sql, meta, seqs, Date.now()));
   }
 
   /** Starts handing this queue's dead-lettered messages back to their sources. */
@@ -268,6 +269,13 @@ export class QueueStore {
     }));
   }
 
+  /** What happened to a message (while the queue traces); empty when nothing was recorded. */
+  trace(call: QueueCall, msgId: bigint): TraceEntry[] {
+    const meta = this.requireMeta(call);
+    const ref = parseMessageId(msgId);
+    return ref && ref.shard === meta.shard ? readTrace(this.sql, ref.seq) : [];
+  }
+
   /** Settings the object shell needs outside a transaction (long-poll wait, wake-up time). */
   pollingWaitSeconds(call: QueueCall): number {
     return this.requireMeta(call).attributes.pollingWaitSeconds;
@@ -292,6 +300,7 @@ export class QueueStore {
         more = markOutlived(this.sql, meta, now) || more;
         more = forgetHandOffs(this.sql, now) || more;
         more = expireHalves(this.sql, meta, now) || more;
+        more = forgetTrace(this.sql, meta, now) || more;
         saveMeta(this.sql, meta);
       }
       return { more, nextAt: this.nextChoreAt(meta) };
@@ -306,6 +315,7 @@ export class QueueStore {
       meta ? nextExpiry(this.sql, meta) : null,
       meta ? nextDeadLetterWork(this.sql, meta, now) : null,
       meta ? nextHalfDeadline(this.sql) : null,
+      meta ? nextTraceExpiry(this.sql, meta) : null,
     );
   }
 

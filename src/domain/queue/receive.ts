@@ -9,6 +9,7 @@ import { classify, count } from "./counters";
 import { DEAD, markDead, timeToLiveCutoff } from "./dead-letter";
 import type { QueueMeta } from "./meta";
 import { retentionCutoff } from "./retention";
+import { trace } from "./trace";
 
 export interface ReceiveRequest {
   /** 1–16 messages. */
@@ -136,7 +137,18 @@ export function receiveBatch(
       1,
     );
   }
-  return { messages: taken.map((row) => toMessage(meta, row, now, nextVisible)), deadLettered };
+  const messages = taken.map((row) => toMessage(meta, row, now, nextVisible));
+  trace(
+    sql,
+    meta,
+    now,
+    messages.map((m, i) => ({
+      seq: taken[i]?.seq ?? 0,
+      event: "delivered",
+      detail: { receiptHandle: m.receiptHandle.toString(), dequeueCount: m.dequeueCount },
+    })),
+  );
+  return { messages, deadLettered };
 }
 
 /** When the next currently invisible message becomes visible, or null when none will. */

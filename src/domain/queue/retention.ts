@@ -10,6 +10,7 @@ import { CHORE_CHUNK_ROWS } from "../limits";
 import type { SqlPort } from "../sql";
 import { classify, count } from "./counters";
 import type { QueueMeta } from "./meta";
+import { trace } from "./trace";
 
 /** The oldest moment a live message may have been enqueued at. */
 export function retentionCutoff(meta: QueueMeta, now: number): number {
@@ -59,6 +60,12 @@ function deleteRange(sql: SqlPort, table: "message" | "rewindable", rows: FrontR
 export function expireMessages(sql: SqlPort, meta: QueueMeta, now: number): boolean {
   const rows = expiredPrefix(sql, "message", retentionCutoff(meta, now));
   deleteRange(sql, "message", rows);
+  trace(
+    sql,
+    meta,
+    now,
+    rows.map((row) => ({ seq: row.seq, event: "expired" })),
+  );
   for (const row of rows) count(meta.counters, classify(meta.watermark, row), -1);
   return rows.length === CHORE_CHUNK_ROWS;
 }

@@ -116,4 +116,20 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE queue_meta ADD COLUMN half_count INTEGER NOT NULL DEFAULT 0",
     ],
   },
+  {
+    version: 5,
+    statements: [
+      "ALTER TABLE queue_meta ADD COLUMN trace INTEGER NOT NULL DEFAULT 0",
+      // Each message's lifecycle while the queue's trace attribute is on (trace.ts).
+      `CREATE TABLE trace_event (
+        id INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT
+      )`,
+      "CREATE INDEX trace_event_by_seq ON trace_event (seq)",
+      "CREATE INDEX trace_event_by_time ON trace_event (at)",
+    ],
+  },
 ];

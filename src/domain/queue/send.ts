@@ -10,6 +10,7 @@ import { checkBodies } from "../message-bodies";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
 import { classify, count, heldCount } from "./counters";
 import type { QueueMeta } from "./meta";
+import { type Origin, trace } from "./trace";
 import { sendHalf } from "./transaction";
 
 export interface SendGroup {
@@ -17,6 +18,8 @@ export interface SendGroup {
   delaySeconds: number;
   /** Set for transaction (half) messages (TCP only, transaction.ts). */
   transaction?: { producer: string; queryIntervalSeconds: number };
+  /** Who sent it, for the message trace (trace.ts). */
+  origin?: Origin;
 }
 
 const INSERT_COLUMNS = 4;
@@ -42,6 +45,7 @@ export function sendGroup(sql: SqlPort, meta: QueueMeta, group: SendGroup, now: 
   validateGroup(meta, group);
   const visibleAt = now + group.delaySeconds * 1000;
   const ids: bigint[] = [];
+  const seqs: number[] = [];
   const perStatement = rowsPerStatement(INSERT_COLUMNS);
   for (let start = 0; start < group.bodies.length; start += perStatement) {
     const chunk = group.bodies.slice(start, start + perStatement);
@@ -55,11 +59,18 @@ export function sendGroup(sql: SqlPort, meta: QueueMeta, group: SendGroup, now: 
         1,
       );
       ids.push(messageIdOf({ shard: meta.shard, seq }));
+      seqs.push(seq);
     }
     sql.run(
       `INSERT INTO message (seq, body, enqueued_at, visible_at) VALUES ${placeholders(chunk.length, INSERT_COLUMNS)}`,
       ...params,
     );
   }
+  trace(
+    sql,
+    meta,
+    now,
+    seqs.map((seq) => ({ seq, event: "sent", detail: { ...group.origin } })),
+  );
   return ids;
 }

@@ -13,12 +13,14 @@ import { checkBodies } from "../message-bodies";
 import type { SqlPort } from "../sql";
 import { classify, count, heldCount } from "./counters";
 import type { QueueMeta } from "./meta";
+import { type Origin, trace } from "./trace";
 
 export const TRANSACTION_STATE = { commit: 1, rollback: 2 } as const;
 
 export interface HalfGroup {
   bodies: string[];
   delaySeconds: number;
+  origin?: Origin;
   /** Who to ask back: the bridge and the producer's client id. */
   producer: string;
   queryIntervalSeconds: number;
@@ -40,6 +42,7 @@ export function sendHalf(sql: SqlPort, meta: QueueMeta, group: HalfGroup, now: n
   const deadline = now + interval * (TRANSACTION_LIMITS.maxQueries + 1);
   return group.bodies.map((body) => {
     const seq = meta.nextSeq++;
+    trace(sql, meta, now, [{ seq, event: "sent", detail: { ...group.origin, transaction: 1 } }]);
     sql.run(
       `INSERT INTO half_message (seq, body, enqueued_at, delay_seconds, producer, query_interval,
          next_query_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -108,11 +111,11 @@ export function confirm(
       return { ok: false, error: { kind: "transactionStateInvalid", state } };
     }
     if (!ref || ref.shard !== meta.shard) return unknown;
-    const done =
-      state === TRANSACTION_STATE.commit
-        ? commit(sql, meta, ref.seq, now)
-        : rollback(sql, meta, ref.seq);
-    return done ? { ok: true } : unknown;
+    const committing = state === TRANSACTION_STATE.commit;
+    const done = committing ? commit(sql, meta, ref.seq, now) : rollback(sql, meta, ref.seq);
+    if (!done) return unknown;
+    trace(sql, meta, now, [{ seq: ref.seq, event: committing ? "committed" : "rolledBack" }]);
+    return { ok: true };
   });
 }
 

@@ -161,6 +161,11 @@ export class TopicStore {
     return this.findMeta() !== undefined;
   }
 
+  /** The topic's name as created, for traces of what it delivers. */
+  topicName(): string {
+    return this.findMeta()?.name ?? "";
+  }
+
   /** Fails: topicAlreadyExists. */
   create(topic: NewTopic, now: number): TopicView {
     this.schema.ensure();

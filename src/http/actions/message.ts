@@ -38,7 +38,7 @@ function messageFields(m: ReceivedMessage) {
 async function sendOne(ctx: ActionContext, queue: string, bodies: string[], delay = 0) {
   const results = unwrap(
     await queueObject(ctx, queue).send({ queue, stamp: ctx.stamp }, [
-      { bodies, delaySeconds: delay },
+      { bodies, delaySeconds: delay, origin: { via: "http", client: ctx.client } },
     ]),
   );
   const [group] = results;

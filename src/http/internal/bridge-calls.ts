@@ -52,7 +52,11 @@ async function auth(call: AuthCall, env: Env): Answer<"auth"> {
 
 async function send(call: SendCall, env: Env): Answer<"send"> {
   const stub = queueObject({ env, appId: call.appId }, call.queue);
-  const outcome = await stub.send({ queue: call.queue }, call.groups);
+  const groups = call.groups.map(({ client, ...group }) => ({
+    ...group,
+    origin: { via: "tcp" as const, client: client ?? "unknown" },
+  }));
+  const outcome = await stub.send({ queue: call.queue }, groups);
   return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
 }
 

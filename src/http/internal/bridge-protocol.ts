@@ -29,6 +29,8 @@ export interface SendCall {
     delaySeconds: number;
     /** A transaction (half) message: who to ask back, and how often. */
     transaction?: { producer: string; queryIntervalSeconds: number };
+    /** The TCP client that sent the frame, for the message trace. */
+    client?: string;
   }[];
 }
 

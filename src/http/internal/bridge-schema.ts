@@ -41,6 +41,7 @@ const SendCall = z.object({
           queryIntervalSeconds: int(TRANSACTION_LIMITS.queryIntervalSeconds),
         })
         .optional(),
+      client: z.string().max(256).optional(),
     }),
   ),
 });
