@@ -52,6 +52,7 @@ export type CmqErrorData =
   | { kind: "routingKeyRequired" }
   | { kind: "noSubscription"; topic: string }
   | { kind: "noMatchingSubscription" }
+  | { kind: "tooManyWaiters"; queue: string; limit: number }
   | { kind: "deadLetterPolicyInvalid"; reason: string }
   | { kind: "deadLetterQueueNotFound"; queue: string }
   | { kind: "deadLetterNesting"; reason: string }
@@ -302,6 +303,11 @@ const ERROR_TABLE: ErrorTable = {
     code: 6030,
     module: 10730,
     text: "no bindingKey or filterTag matches the routingKey or msgTag",
+  }),
+  tooManyWaiters: (e) => ({
+    code: 4420,
+    module: 10250,
+    text: `qps throttling: ${e.limit} receivers are already waiting on queue ${e.queue}; retry later`,
   }),
   deadLetterPolicyInvalid: (e) => ({
     code: PARAMS,

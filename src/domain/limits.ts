@@ -116,6 +116,12 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** Parameters per request: a 16-message batch plus common parameters fits easily. */
 export const MAX_PARAMETERS = 128;
 
+/**
+ * Receivers parked in one queue's long polls at once. Each holds a request open; beyond this a
+ * receive is refused at once (4420) rather than letting one queue hold unbounded requests.
+ */
+export const MAX_WAITERS_PER_QUEUE = 1000;
+
 /** Default accepted clock skew of a signed request (overridden by CMQ_SIGNATURE_WINDOW_SECONDS). */
 export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 900;
 

@@ -12,6 +12,8 @@ export interface ActionContext {
   stamp?: RequestStamp;
   /** The SDK's RequestClient, for the message trace. */
   client: string;
+  /** The host the request was sent to: cmq-edge's own address. */
+  host: string;
 }
 
 export function queueObject(ctx: Tenant, queueName: string) {

@@ -5,6 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { fail } from "../domain/errors";
+import { MAX_WAITERS_PER_QUEUE } from "../domain/limits";
 import { attempt, attemptAsync, type Outcome } from "../domain/outcome";
 import type { HandOff } from "../domain/queue/dead-letter";
 import type { DeleteItemResult } from "../domain/queue/delete";
@@ -132,6 +133,9 @@ export class QueueObject extends DurableObject<Env> {
           return messages;
         }
         if (now >= deadline) fail({ kind: "noMessage" });
+        if (this.waiters.size >= MAX_WAITERS_PER_QUEUE) {
+          fail({ kind: "tooManyWaiters", queue: call.queue, limit: MAX_WAITERS_PER_QUEUE });
+        }
         const next = this.store.nextVisibleAt(now);
         await this.waiters.wait(next === null ? deadline : Math.min(deadline, next));
       }

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { MAX_WAITERS_PER_QUEUE } from "../../src/domain/limits";
 import { cmq, createQueue, indexed } from "./cmq";
 import { parkedReceivers, queueStub } from "./objects";
 
@@ -82,6 +83,16 @@ describe("long polling", () => {
     const codes = (await Promise.all([a, b])).map((r) => r.code).sort();
     expect(codes).toEqual([0, 7000]);
   });
+
+  it("refuses a receiver beyond the per-queue waiting limit with 4420, the others keep waiting", async () => {
+    const queueName = await createQueue();
+    const receives = Array.from({ length: MAX_WAITERS_PER_QUEUE + 5 }, () =>
+      cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 3 }),
+    );
+    const codes = (await Promise.all(receives)).map((r) => r.code);
+    expect(codes.filter((c) => c === 4420)).toHaveLength(5);
+    expect(codes.filter((c) => c === 7000)).toHaveLength(MAX_WAITERS_PER_QUEUE);
+  }, 60_000);
 
   it("ends parked receives with 4440 when the queue is deleted", async () => {
     const queueName = await createQueue();

@@ -176,6 +176,12 @@ describe("subscriptions", () => {
       4510,
       "(10570)",
     ],
+    [
+      "an endpoint that is cmq-edge itself",
+      { protocol: "http", endpoint: "http://CMQ.test/v2/index.php" },
+      4000,
+      "(10500)",
+    ],
     ["an unknown protocol", { protocol: "smtp", endpoint: "a@b" }, 4000, "(10510)"],
     [
       "an unknown strategy",

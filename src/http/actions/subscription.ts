@@ -45,6 +45,18 @@ function settingsPatch(input: {
   };
 }
 
+function hostname(host: string): string {
+  return host.replace(/:\d+$/, "").toLowerCase();
+}
+
+function pointsAtSelf(endpoint: string, ownHost: string): boolean {
+  try {
+    return hostname(new URL(endpoint).host) === hostname(ownHost);
+  } catch {
+    return false;
+  }
+}
+
 /** Every spelling SDKs read: `protocal` (PY, CPP) and `filterTags` (PY) too (§5.11, §9 R7). */
 function subscriptionFields(appId: string, s: Subscription) {
   return {
@@ -77,6 +89,13 @@ const Subscribe = action(
     const patch = settingsPatch(input);
     if (protocol === "queue" && !(await queueObject(ctx, input.endpoint).exists())) {
       fail({ kind: "invalidEndpoint", reason: `queue ${input.endpoint} does not exist` });
+    }
+    // Pushes to cmq-edge itself would loop (or hammer its own API): subscribe a queue instead.
+    if (protocol === "http" && pointsAtSelf(input.endpoint, ctx.host)) {
+      fail({
+        kind: "invalidEndpoint",
+        reason: "the endpoint is cmq-edge itself; subscribe a queue instead",
+      });
     }
     const subscription = unwrap(
       await topicObject(ctx, input.topicName).subscribe(
