@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
-import { startLocalWorker } from "../tcp-bridge/src/local-worker";
+import { startMiniflareWorker } from "../tcp-bridge/src/local-worker";
 import { abba, runLoad } from "./lib/load";
 import { report } from "./lib/report";
 
@@ -21,10 +21,12 @@ const { values } = parseArgs({
 const options = { seconds: Number(values.seconds), concurrency: Number(values.concurrency) };
 const BODY = "x".repeat(1024);
 
-const baseline = await startLocalWorker(
-  new URL("./baseline/wrangler.toml", import.meta.url).pathname,
-);
-const service = await startLocalWorker(new URL("../wrangler.toml", import.meta.url).pathname);
+const baseline = await startMiniflareWorker({
+  configPath: new URL("./baseline/wrangler.toml", import.meta.url).pathname,
+});
+const service = await startMiniflareWorker({
+  configPath: new URL("../wrangler.toml", import.meta.url).pathname,
+});
 try {
   const post = async (path: string, n: number) => {
     const response = await fetch(`${baseline.url}${path}`, { method: "POST", body: BODY });

@@ -10,7 +10,7 @@ import { startBridge } from "../tcp-bridge/src/bridge";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { TcpClient } from "../tcp-bridge/src/client/tcp-client";
 import { readConfig } from "../tcp-bridge/src/config";
-import { startLocalWorker } from "../tcp-bridge/src/local-worker";
+import { startMiniflareWorker } from "../tcp-bridge/src/local-worker";
 import { runLoad } from "./lib/load";
 import { report } from "./lib/report";
 
@@ -27,7 +27,9 @@ const inFlight = Number(values["in-flight"]);
 const BODY = "x".repeat(1024);
 const credentials = { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" };
 
-const worker = await startLocalWorker(new URL("../wrangler.toml", import.meta.url).pathname);
+const worker = await startMiniflareWorker({
+  configPath: new URL("../wrangler.toml", import.meta.url).pathname,
+});
 const bridge = await startBridge({
   ...readConfig([], process.env),
   port: 0,

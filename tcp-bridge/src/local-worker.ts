@@ -1,10 +1,28 @@
 /**
- * Starts a Worker from a wrangler config on a loopback port, in memory (nothing persisted), through
- * wrangler itself: for bridge tests and benchmarks that need a real Worker.
+ * Runs the Worker locally for `npm start`, the bridge tests and the benchmarks. Two ways:
+ * - `startMiniflareWorker`: bundle once with wrangler, then serve the bundle with Miniflare
+ *   directly on a loopback port. No wrangler dev proxy in front, which is the local bottleneck
+ *   (DESIGN.md "Local serving"); storage can persist in the same place `wrangler dev` keeps it.
+ * - `startLocalWorker`: through wrangler itself (`unstable_startWorker`), bundling on the fly.
  */
-import { unstable_startWorker } from "wrangler";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import {
+  unstable_getMiniflareWorkerOptions,
+  unstable_readConfig,
+  unstable_startWorker,
+} from "wrangler";
 
-export async function startLocalWorker(configPath: string) {
+export interface LocalWorker {
+  /** Origin without a trailing slash, e.g. http://127.0.0.1:8787 */
+  url: string;
+  dispose(): Promise<void>;
+}
+
+export async function startLocalWorker(configPath: string): Promise<LocalWorker> {
   const worker = await unstable_startWorker({
     config: configPath,
     dev: {
@@ -17,4 +35,68 @@ export async function startLocalWorker(configPath: string) {
   });
   const url = await worker.url;
   return { url: url.toString().replace(/\/$/, ""), dispose: () => worker.dispose() };
+}
+
+export interface MiniflareWorkerOptions {
+  configPath: string;
+  /** Loopback port; 0 picks a free one. */
+  port?: number;
+  /** Where to keep storage, as `wrangler dev --persist-to`; omitted means in memory. */
+  persistTo?: string;
+}
+
+/** Options wrangler derives from the config that a bundled, local-only Worker does not use. */
+const UNUSED_OPTIONS = ["modulesRules", "rootPath"];
+
+/** Bundles the Worker (`wrangler deploy --dry-run`) and serves it with Miniflare directly. */
+export async function startMiniflareWorker(options: MiniflareWorkerOptions): Promise<LocalWorker> {
+  const outdir = mkdtempSync(join(tmpdir(), "cmq-edge-bundle-"));
+  execFileSync(
+    process.execPath,
+    [wranglerBin(), "deploy", "--dry-run", "--env=", "--outdir", outdir, "-c", options.configPath],
+    {
+      stdio: "ignore",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(options.configPath);
+  const worker: Record<string, unknown> = { ...workerOptions };
+  for (const key of UNUSED_OPTIONS) delete worker[key];
+  for (const [key, value] of Object.entries(worker)) {
+    const empty = Array.isArray(value)
+      ? value.length === 0
+      : value && typeof value === "object" && Object.keys(value).length === 0;
+    if (empty) delete worker[key];
+  }
+  const mfOptions = convertV4MiniflareOptions({
+    ...worker,
+    // Durable Objects are keyed by worker and class name: the same name as wrangler dev uses
+    // makes both find the same objects in the same storage.
+    name: unstable_readConfig({ config: options.configPath }).name,
+    modules: true,
+    scriptPath: join(outdir, "index.js"),
+    modulesRoot: outdir,
+    host: "127.0.0.1",
+    port: options.port ?? 0,
+  } as Parameters<typeof convertV4MiniflareOptions>[0]);
+  // The layout `wrangler dev --persist-to` uses, so both see the same queues.
+  if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
+  const mf = new Miniflare(mfOptions);
+  const url = await mf.ready;
+  return {
+    url: url.toString().replace(/\/$/, ""),
+    dispose: async () => {
+      await mf.dispose();
+      rmSync(outdir, { recursive: true, force: true });
+    },
+  };
+}
+
+function wranglerBin(): string {
+  return join(
+    dirname(new URL(import.meta.resolve("wrangler")).pathname),
+    "..",
+    "bin",
+    "wrangler.js",
+  );
 }

@@ -1,13 +1,15 @@
 /**
- * `npm start`: runs cmq-edge locally on persisted storage — the Worker under `wrangler dev` on
- * http://127.0.0.1:8787 and the TCP bridge on 127.0.0.1:6380 in front of it — and prints the
- * default credential. Each child runs in its own process group so Ctrl-C / SIGTERM stop all of it
- * (wrangler's workerd children would otherwise keep the port, workers-toolchain.md).
+ * `npm start`: runs cmq-edge locally on persisted storage — the Worker served by Miniflare directly
+ * on http://127.0.0.1:8787 (no wrangler dev proxy in front: the fastest local path, DESIGN.md
+ * "Local serving"; `npm run dev` is plain wrangler dev on the same storage) and the TCP bridge on
+ * 127.0.0.1:6380 in front of it — and prints the default credential. The bridge runs in its own
+ * process group; Ctrl-C / SIGTERM, or npm going away, stop all of it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { TCP_LIMITS } from "../../src/domain/limits";
+import { type LocalWorker, startMiniflareWorker } from "./local-worker";
 
 const { values } = parseArgs({
   options: {
@@ -36,9 +38,11 @@ function startChild(name: string, command: string, args: string[]): ChildProcess
 }
 
 let stopping = false;
+let worker: LocalWorker | undefined;
 function stop(exitCode = 0): void {
   if (stopping) return;
   stopping = true;
+  void worker?.dispose();
   for (const child of children) {
     if (child.pid !== undefined && child.exitCode === null) {
       try {
@@ -48,7 +52,7 @@ function stop(exitCode = 0): void {
       }
     }
   }
-  setTimeout(() => process.exit(exitCode), 500).unref();
+  setTimeout(() => process.exit(exitCode), 1000).unref();
 }
 
 process.on("SIGINT", () => stop(0));
@@ -86,24 +90,11 @@ setInterval(() => {
   }
 }, 1000).unref();
 
-startChild("worker", "wrangler", [
-  "dev",
-  "--local",
-  "--ip",
-  "127.0.0.1",
-  "--port",
-  httpPort,
-  "--persist-to",
-  values["persist-to"],
-  "--show-interactive-dev-session=false",
-]);
-
-/** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
-function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
-  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
-  const line = /^CMQ_CREDENTIALS\s*=\s*'(.*)'\s*$/m.exec(toml);
-  return line?.[1] ? JSON.parse(line[1])[0] : undefined;
-}
+worker = await startMiniflareWorker({
+  configPath: new URL("../../wrangler.toml", import.meta.url).pathname,
+  port: Number(httpPort),
+  persistTo: values["persist-to"],
+});
 
 startChild("tcp bridge", process.execPath, [
   "--import",
@@ -115,9 +106,16 @@ startChild("tcp bridge", process.execPath, [
   `http://127.0.0.1:${httpPort}`,
 ]);
 
+/** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
+function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
+  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+  const line = /^CMQ_CREDENTIALS\s*=\s*'(.*)'\s*$/m.exec(toml);
+  return line?.[1] ? JSON.parse(line[1])[0] : undefined;
+}
+
 const credential = localCredential();
 console.log(`
-cmq-edge is starting (local, persisted in ${values["persist-to"]}):
+cmq-edge is running (local, persisted in ${values["persist-to"]}):
   HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works)
   TCP   127.0.0.1:${values["tcp-port"]}                   (CMQ TCP protocol, through the bridge)
   Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
