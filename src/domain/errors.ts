@@ -70,6 +70,8 @@ export type CmqErrorData =
   | { kind: "unknownSecretId" }
   | { kind: "timestampOutOfWindow"; windowSeconds: number }
   | { kind: "requestReplayed" }
+  | { kind: "shardsFixed"; queue: string }
+  | { kind: "shardsChanged"; shards: number }
   | { kind: "internal" };
 
 export type CmqErrorKind = CmqErrorData["kind"];
@@ -388,6 +390,17 @@ const ERROR_TABLE: ErrorTable = {
     code: AUTH,
     module: 10030,
     text: "authentication failed: this signed request (Nonce, Timestamp) was already used",
+  }),
+  shardsFixed: (e) => ({
+    code: PARAMS,
+    module: 10350,
+    text: `shards of queue ${e.queue} is fixed when the queue is created`,
+  }),
+  // Routing detail: the caller re-routes, so a client sees it only if the queue keeps changing.
+  shardsChanged: (e) => ({
+    code: 6000,
+    module: 10050,
+    text: `server internal error: queue shards changed to ${e.shards} while routing, retry`,
   }),
   internal: () => ({ code: 6000, module: 10050, text: "server internal error" }),
 };

@@ -12,6 +12,11 @@ export function queueObjectName(appId: string, queue: string): string {
   return `${appId}/${nameKey(queue)}`;
 }
 
+/** Shard 0 of a sharded queue is the queue's own object; the others are named after it. */
+export function queueShardName(queueObject: string, shard: number): string {
+  return shard === 0 ? queueObject : `${queueObject}#${shard}`;
+}
+
 export function topicObjectName(appId: string, topic: string): string {
   return `${appId}/${nameKey(topic)}`;
 }

@@ -1,6 +1,7 @@
 /** Where a tenant's objects live (src/domain/object-names.ts), for the actions of a request. */
-import { catalogObjectName, queueObjectName, topicObjectName } from "../domain/object-names";
+import { catalogObjectName, topicObjectName } from "../domain/object-names";
 import type { RequestStamp } from "../domain/replay-guard";
+import { QueueShards } from "../objects/queue-shards";
 
 /** Whose objects: the Worker's bindings and the tenant's appId. */
 export type Tenant = Pick<ActionContext, "env" | "appId">;
@@ -16,8 +17,9 @@ export interface ActionContext {
   host: string;
 }
 
-export function queueObject(ctx: Tenant, queueName: string) {
-  return ctx.env.QUEUE.get(ctx.env.QUEUE.idFromName(queueObjectName(ctx.appId, queueName)));
+/** The queue's objects, one or many (src/objects/queue-shards.ts). */
+export function queueObject(ctx: Tenant, queueName: string): QueueShards {
+  return new QueueShards(ctx.env, ctx.appId, queueName);
 }
 
 export function catalogObject(ctx: Tenant) {

@@ -12,7 +12,7 @@ import {
 } from "../domain/catalog/catalog-store";
 import { CATALOG_MIGRATIONS } from "../domain/catalog/schema";
 import { type CmqErrorData, fail } from "../domain/errors";
-import { nameKey, newObjectId, queueObjectName, topicObjectName } from "../domain/object-names";
+import { nameKey, newObjectId, topicObjectName } from "../domain/object-names";
 import { attempt, attemptAsync, type Outcome, unwrap } from "../domain/outcome";
 import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
 import type { QueueView } from "../domain/queue/queue-store";
@@ -22,6 +22,7 @@ import type { FilterType } from "../domain/topic/filter";
 import type { TopicView } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
 import { NameLocks } from "./name-locks";
+import { QueueShards } from "./queue-shards";
 import { durableSql } from "./sql-adapter";
 
 /** What the catalog needs to create a queue or topic object. */
@@ -70,7 +71,6 @@ export class CatalogObject extends DurableObject<Env> {
             name,
             queueId: id,
             appId,
-            shard: 0,
             attributes,
             deadLetterPolicy,
           });
@@ -126,8 +126,8 @@ export class CatalogObject extends DurableObject<Env> {
     await this.locks.with(DEAD_LETTER_LOCK, async () => this.store.bindDeadLetter(source, dlq));
   }
 
-  private queue(appId: string, name: string) {
-    return this.env.QUEUE.get(this.env.QUEUE.idFromName(queueObjectName(appId, name)));
+  private queue(appId: string, name: string): QueueShards {
+    return new QueueShards(this.env, appId, name);
   }
 
   async createTopic(

@@ -33,6 +33,9 @@ export interface ReceiveCall extends ReceiveRequest {
 export class QueueObject extends DurableObject<Env> {
   private readonly store: QueueStore;
   private readonly waiters = new Waiters();
+  /** Ids of the awaitVisible calls parked now, and those of them cancelled. */
+  private readonly watching = new Set<string>();
+  private readonly cancelled = new Set<string>();
   private readonly alarms: AlarmSchedule;
   private readonly mover: HandOffMover;
 
@@ -70,6 +73,11 @@ export class QueueObject extends DurableObject<Env> {
 
   async exists(): Promise<boolean> {
     return this.store.exists();
+  }
+
+  /** How many shards the queue has; null when it does not exist. */
+  async shardCount(): Promise<number | null> {
+    return this.store.shardCount();
   }
 
   async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
@@ -141,6 +149,46 @@ export class QueueObject extends DurableObject<Env> {
       }
     });
     return this.alarms.afterChange(outcome);
+  }
+
+  /**
+   * A sharded queue's long poll (src/objects/queue-shards.ts): waits up to `waitSeconds` until a
+   * receive here would find a message, without taking it, so a receiver parked on every shard
+   * claims messages from one only. `visible` is false at the deadline (absent `waitSeconds`: the
+   * queue's pollingWaitSeconds), or when cancelled by `cancelWait(id)`.
+   */
+  async awaitVisible(
+    call: QueueCall,
+    waitSeconds: number | undefined,
+    id: string,
+  ): Promise<Outcome<{ visible: boolean; deadline: number }>> {
+    this.watching.add(id);
+    try {
+      return await attemptAsync(async () => {
+        const wait = waitSeconds ?? this.store.pollingWaitSeconds(call);
+        const deadline = Date.now() + wait * 1000;
+        for (;;) {
+          const now = Date.now();
+          if (this.store.hasVisible(call, now)) return { visible: true, deadline };
+          if (now >= deadline || this.cancelled.has(id)) return { visible: false, deadline };
+          if (this.waiters.size >= MAX_WAITERS_PER_QUEUE) {
+            fail({ kind: "tooManyWaiters", queue: call.queue, limit: MAX_WAITERS_PER_QUEUE });
+          }
+          const next = this.store.nextVisibleAt(now);
+          await this.waiters.wait(next === null ? deadline : Math.min(deadline, next), id);
+        }
+      });
+    } finally {
+      this.watching.delete(id);
+      this.cancelled.delete(id);
+    }
+  }
+
+  /** Ends the awaitVisible call named `id`, once another shard has answered the receiver. */
+  async cancelWait(id: string): Promise<void> {
+    if (!this.watching.has(id)) return;
+    this.cancelled.add(id);
+    this.waiters.cancel(id);
   }
 
   /** Sets or clears the dead-letter policy (the catalog has validated and bound it). */

@@ -5,6 +5,8 @@
 interface Waiter {
   /** When its timer fires: its deadline, or when the next invisible message becomes visible. */
   until: number;
+  /** Names the waiter for cancel(). */
+  id?: string;
   wake: () => void;
 }
 
@@ -16,10 +18,11 @@ export class Waiters {
   }
 
   /** Resolves when woken, or at `until` (Unix ms), whichever comes first. */
-  wait(until: number): Promise<void> {
+  wait(until: number, id?: string): Promise<void> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         until,
+        id,
         wake: () => {
           clearTimeout(timer);
           const i = this.parked.indexOf(waiter);
@@ -35,6 +38,11 @@ export class Waiters {
   /** Wakes up to `n` waiters, longest-waiting first. */
   wake(n: number): void {
     for (const waiter of this.parked.slice(0, n)) waiter.wake();
+  }
+
+  /** Wakes the waiter named `id`, if parked. */
+  cancel(id: string): void {
+    for (const waiter of this.parked.filter((w) => w.id === id)) waiter.wake();
   }
 
   wakeAll(): void {

@@ -114,6 +114,29 @@ describe("every command through the bridge", () => {
   });
 });
 
+describe("sharded queues through the bridge", () => {
+  it("spreads coalesced sends over the shards and pulls and deletes every message", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue, { shards: 3 });
+    const tcp = await stack.tcp();
+    const ids = await Promise.all(Array.from({ length: 48 }, (_, i) => tcp.send(queue, `m${i}`)));
+    expect(new Set(ids.map((id) => Number(id >> 56n))).size).toBeGreaterThan(1);
+    const pulled = [];
+    for (;;) {
+      const batch = await tcp.batchPull(queue, 16, 0);
+      if (batch.length === 0) break;
+      pulled.push(...batch);
+    }
+    expect(pulled.map((m) => m.msgId).sort()).toEqual([...ids].sort());
+    for (let i = 0; i < pulled.length; i += 16) {
+      const handles = pulled.slice(i, i + 16).map((m) => m.receiptHandle);
+      expect(await tcp.batchDelete(queue, handles)).toEqual([]);
+    }
+    const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
+    expect(attrs).toMatchObject({ activeMsgNum: 0, inactiveMsgNum: 0 });
+  });
+});
+
 describe("errors", () => {
   it("answers CMQ codes in `result` and keeps the connection open", async () => {
     const queue = stack.name();

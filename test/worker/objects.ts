@@ -1,10 +1,11 @@
 /** Direct handles on the Durable Objects behind a tenant's queue, for tests that look inside. */
 import { env } from "cloudflare:workers";
-import { queueObjectName, topicObjectName } from "../../src/domain/object-names";
+import { queueObjectName, queueShardName, topicObjectName } from "../../src/domain/object-names";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 
-export function queueStub(queueName: string, appId = TEST_CREDENTIALS[0]?.appId ?? "") {
-  return env.QUEUE.get(env.QUEUE.idFromName(queueObjectName(appId, queueName)));
+export function queueStub(queueName: string, appId = TEST_CREDENTIALS[0]?.appId ?? "", shard = 0) {
+  const name = queueShardName(queueObjectName(appId, queueName), shard);
+  return env.QUEUE.get(env.QUEUE.idFromName(name));
 }
 
 export function topicStub(topicName: string, appId = TEST_CREDENTIALS[0]?.appId ?? "") {

@@ -35,6 +35,11 @@ export function heldCount(c: Counters): number {
   return c.total + c.half;
 }
 
+/** This object's share of maxMsgHeapNum: a sharded queue splits it evenly over its shards. */
+export function heapLimit(meta: QueueMeta): number {
+  return Math.ceil(meta.attributes.maxMsgHeapNum / meta.attributes.shards);
+}
+
 export function activeCount(c: Counters): number {
   return c.total - c.delayed - c.inflight;
 }

@@ -9,7 +9,7 @@
 import { fail } from "../errors";
 import { CHORE_CHUNK_ROWS, DEAD_LETTER_LIMITS, NAME_PATTERN } from "../limits";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
-import { classify, count, heldCount } from "./counters";
+import { classify, count, heapLimit, heldCount } from "./counters";
 import type { DeadLetterPolicy, QueueMeta } from "./meta";
 import { type TraceEvent, trace } from "./trace";
 
@@ -176,7 +176,7 @@ export function acceptHandOff(
   const fresh = items.filter(
     (item) => sql.first("SELECT 1 AS known FROM hand_off WHERE key = ?", item.key) === undefined,
   );
-  const heap = meta.attributes.maxMsgHeapNum;
+  const heap = heapLimit(meta);
   if (heldCount(meta.counters) + fresh.length > heap) fail({ kind: "queueFull", limit: heap });
   const per = rowsPerStatement(HAND_OFF_COLUMNS);
   const sent: TraceEvent[] = [];

@@ -91,6 +91,7 @@ interface MetaRow {
   msg_retention_seconds: number;
   rewind_seconds: number;
   trace: number;
+  shards: number;
   created_at: number;
   modified_at: number;
   next_seq: number;
@@ -122,6 +123,7 @@ const COLUMNS = [
   "msg_retention_seconds",
   "rewind_seconds",
   "trace",
+  "shards",
   "created_at",
   "modified_at",
   "next_seq",
@@ -157,6 +159,7 @@ function toRow(m: QueueMeta): (string | number | null)[] {
     a.msgRetentionSeconds,
     a.rewindSeconds,
     a.trace,
+    a.shards,
     m.createdAt,
     m.modifiedAt,
     m.nextSeq,
@@ -191,6 +194,7 @@ function fromRow(r: MetaRow): QueueMeta {
       msgRetentionSeconds: r.msg_retention_seconds,
       rewindSeconds: r.rewind_seconds,
       trace: r.trace,
+      shards: r.shards,
     },
     createdAt: r.created_at,
     modifiedAt: r.modified_at,

@@ -36,7 +36,13 @@ import {
   type Redrive,
   saveMeta,
 } from "./meta";
-import { nextVisibleAt, type ReceiveRequest, type ReceiveResult, receiveBatch } from "./receive";
+import {
+  hasVisible,
+  nextVisibleAt,
+  type ReceiveRequest,
+  type ReceiveResult,
+  receiveBatch,
+} from "./receive";
 import { type RedriveItem, redriveBatch, redriven, startRedrive } from "./redrive";
 import { expireMessages, expireRewindable, nextExpiry } from "./retention";
 import { continueRewind, startRewind } from "./rewind";
@@ -56,6 +62,11 @@ import {
 export interface QueueCall {
   queue: string;
   stamp?: RequestStamp;
+  /**
+   * How many shards the caller routes over (src/objects/queue-shards.ts); a stale count is refused
+   * before anything changes, so the caller can re-route. Absent: the caller does not route.
+   */
+  shards?: number;
 }
 
 export interface QueueView {
@@ -111,7 +122,11 @@ export class QueueStore {
   }
 
   private requireMeta(call: QueueCall): QueueMeta {
-    return this.findMeta() ?? fail({ kind: "queueNotFound", queue: call.queue });
+    const meta = this.findMeta() ?? fail({ kind: "queueNotFound", queue: call.queue });
+    const shards = meta.attributes.shards;
+    if (call.shards !== undefined && call.shards !== shards)
+      fail({ kind: "shardsChanged", shards });
+    return meta;
   }
 
   private change<T>(call: QueueCall, now: number, fn: (meta: QueueMeta) => T): T {
@@ -127,6 +142,10 @@ export class QueueStore {
 
   exists(): boolean {
     return this.findMeta() !== undefined;
+  }
+
+  shardCount(): number | null {
+    return this.findMeta()?.attributes.shards ?? null;
   }
 
   /**
@@ -162,6 +181,9 @@ export class QueueStore {
   /** Fails: queueNotFound, rewindExceedsRetention (nothing changed). */
   setAttributes(call: QueueCall, patch: Partial<QueueAttributes>, now: number): QueueView {
     return this.change(call, now, (meta) => {
+      if (patch.shards !== undefined && patch.shards !== meta.attributes.shards) {
+        fail({ kind: "shardsFixed", queue: call.queue });
+      }
       meta.attributes = { ...meta.attributes, ...patch };
       checkRewindWithinRetention(meta.attributes);
       meta.modifiedAt = now;
@@ -279,6 +301,11 @@ export class QueueStore {
   /** Settings the object shell needs outside a transaction (long-poll wait, wake-up time). */
   pollingWaitSeconds(call: QueueCall): number {
     return this.requireMeta(call).attributes.pollingWaitSeconds;
+  }
+
+  /** Whether a receive now would find a message, without taking one. */
+  hasVisible(call: QueueCall, now: number): boolean {
+    return hasVisible(this.sql, this.requireMeta(call), now);
   }
 
   nextVisibleAt(now: number): number | null {

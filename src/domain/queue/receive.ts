@@ -77,6 +77,25 @@ function toMessage(
   return message;
 }
 
+/** Rows whose visible_at or enqueued_at lies below this have expired (retention, time to live). */
+function receivableCutoff(meta: QueueMeta, now: number): number {
+  return Math.max(retentionCutoff(meta, now), timeToLiveCutoff(meta, now) ?? -Infinity);
+}
+
+/** Whether a receive now would find a message (or one to divert to the dead-letter queue). */
+export function hasVisible(sql: SqlPort, meta: QueueMeta, now: number): boolean {
+  const cutoff = receivableCutoff(meta, now);
+  return (
+    sql.first(
+      `SELECT 1 AS visible FROM message
+       WHERE visible_at >= ? AND visible_at <= ? AND enqueued_at >= ? LIMIT 1`,
+      cutoff,
+      now,
+      cutoff,
+    ) !== undefined
+  );
+}
+
 /**
  * Takes up to `max` visible, unexpired messages. Mutates `meta` (counters).
  * In: max, visibility timeout, now. Out: the messages, now in flight. Fails: never (may return []).
@@ -90,7 +109,7 @@ export function receiveBatch(
   request: ReceiveRequest,
   now: number,
 ): ReceiveResult {
-  const cutoff = Math.max(retentionCutoff(meta, now), timeToLiveCutoff(meta, now) ?? -Infinity);
+  const cutoff = receivableCutoff(meta, now);
   const deadAfter = meta.deadLetterPolicy?.maxReceiveCount;
   const taken: CandidateRow[] = [];
   let deadLettered = 0;

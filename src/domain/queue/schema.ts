@@ -132,4 +132,8 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX trace_event_by_time ON trace_event (at)",
     ],
   },
+  {
+    version: 6,
+    statements: ["ALTER TABLE queue_meta ADD COLUMN shards INTEGER NOT NULL DEFAULT 1"],
+  },
 ];

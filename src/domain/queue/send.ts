@@ -8,7 +8,7 @@ import { MAX_SEQ, messageIdOf } from "../ids";
 import { DELAY_SECONDS } from "../limits";
 import { checkBodies } from "../message-bodies";
 import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
-import { classify, count, heldCount } from "./counters";
+import { classify, count, heapLimit, heldCount } from "./counters";
 import type { QueueMeta } from "./meta";
 import { type Origin, trace } from "./trace";
 import { sendHalf } from "./transaction";
@@ -29,7 +29,7 @@ function validateGroup(meta: QueueMeta, group: SendGroup): void {
   if (group.delaySeconds < DELAY_SECONDS.min || group.delaySeconds > DELAY_SECONDS.max) {
     fail({ kind: "delayOutOfRange", max: DELAY_SECONDS.max });
   }
-  const heap = meta.attributes.maxMsgHeapNum;
+  const heap = heapLimit(meta);
   if (heldCount(meta.counters) + group.bodies.length > heap)
     fail({ kind: "queueFull", limit: heap });
   if (meta.nextSeq + group.bodies.length > MAX_SEQ) fail({ kind: "queueFull", limit: heap });

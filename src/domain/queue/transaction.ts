@@ -11,7 +11,7 @@ import { messageIdOf, parseMessageId } from "../ids";
 import { CHORE_CHUNK_ROWS, TRANSACTION_LIMITS } from "../limits";
 import { checkBodies } from "../message-bodies";
 import type { SqlPort } from "../sql";
-import { classify, count, heldCount } from "./counters";
+import { classify, count, heapLimit, heldCount } from "./counters";
 import type { QueueMeta } from "./meta";
 import { type Origin, trace } from "./trace";
 
@@ -35,7 +35,7 @@ export type ConfirmResult = { ok: true } | { ok: false; error: CmqErrorData };
  */
 export function sendHalf(sql: SqlPort, meta: QueueMeta, group: HalfGroup, now: number): bigint[] {
   checkBodies(group.bodies, meta.attributes.maxMsgSize);
-  const heap = meta.attributes.maxMsgHeapNum;
+  const heap = heapLimit(meta);
   if (heldCount(meta.counters) + group.bodies.length > heap)
     fail({ kind: "queueFull", limit: heap });
   const interval = group.queryIntervalSeconds * 1000;

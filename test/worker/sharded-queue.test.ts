@@ -1,0 +1,144 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { defaultQueueAttributes } from "../../src/domain/queue/meta";
+import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
+import { TEST_CREDENTIALS } from "../helpers/test-credentials";
+import { cmq, createQueue, ENDPOINT, indexed, type Reply, send, TENANT_A, uniqueName } from "./cmq";
+import { parkedReceivers, queueStub } from "./objects";
+
+const SHARDS = 4;
+const appId = TEST_CREDENTIALS[0]?.appId ?? "";
+const shardOf = (id: string) => Number(BigInt(id) >> 56n);
+
+/** Everything receivable now, batch by batch, until a receive finds nothing. */
+async function drain(queueName: string): Promise<Reply[]> {
+  const all: Reply[] = [];
+  for (;;) {
+    const reply = await cmq("BatchReceiveMessage", {
+      queueName,
+      numOfMsg: 16,
+      pollingWaitSeconds: 0,
+    });
+    if (reply.code === 7000) return all;
+    expect(reply.code).toBe(0);
+    all.push(...reply.msgInfoList);
+  }
+}
+
+async function parkedOn(queueName: string, shard: number): Promise<number> {
+  return runInDurableObject(queueStub(queueName, appId, shard), (o) => parkedReceivers(o));
+}
+
+describe("sharded queues (shards attribute)", () => {
+  it("spreads sends over the shards, receives every message once and deletes by handle", async () => {
+    const queueName = await createQueue({ shards: SHARDS });
+    expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({ shards: SHARDS });
+    const sent = new Set<string>();
+    for (let i = 0; i < 24; i++) {
+      sent.add((await cmq("SendMessage", { queueName, msgBody: `m${i}` })).msgId);
+    }
+    const batch = await cmq("BatchSendMessage", { queueName, ...indexed("msgBody", ["a", "b"]) });
+    for (const m of batch.msgList) sent.add(m.msgId);
+    expect(new Set([...sent].map(shardOf)).size).toBeGreaterThan(1);
+    expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({ activeMsgNum: 26 });
+
+    const received = await drain(queueName);
+    expect(received.map((m) => m.msgId).sort()).toEqual([...sent].sort());
+    expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({
+      activeMsgNum: 0,
+      inactiveMsgNum: 26,
+    });
+    for (let i = 0; i < received.length; i += 16) {
+      const handles = received.slice(i, i + 16).map((m) => m.receiptHandle);
+      expect(
+        (await cmq("BatchDeleteMessage", { queueName, ...indexed("receiptHandle", handles) })).code,
+      ).toBe(0);
+    }
+    expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({
+      activeMsgNum: 0,
+      inactiveMsgNum: 0,
+    });
+  });
+
+  it("wakes a long poll parked on every shard, and lets the other shards go", async () => {
+    const queueName = await createQueue({ shards: SHARDS });
+    const receiving = cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 20 });
+    await vi.waitFor(
+      async () => {
+        for (let shard = 0; shard < SHARDS; shard++)
+          expect(await parkedOn(queueName, shard)).toBe(1);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    await cmq("SendMessage", { queueName, msgBody: "arrived" });
+    expect(await receiving).toMatchObject({ code: 0, msgBody: "arrived" });
+    for (let shard = 0; shard < SHARDS; shard++) expect(await parkedOn(queueName, shard)).toBe(0);
+  });
+
+  it("answers no message when a long poll on every shard ends empty", async () => {
+    const queueName = await createQueue({ shards: 2, pollingWaitSeconds: 1 });
+    expect(await cmq("ReceiveMessage", { queueName })).toMatchObject({ code: 7000 });
+  });
+
+  it("keeps the shard count fixed after CreateQueue", async () => {
+    const queueName = await createQueue({ shards: 2 });
+    expect(await cmq("SetQueueAttributes", { queueName, shards: 3 })).toMatchObject({
+      code: 4000,
+      message: expect.stringContaining("fixed"),
+    });
+    expect(
+      (await cmq("SetQueueAttributes", { queueName, shards: 2, visibilityTimeout: 60 })).code,
+    ).toBe(0);
+    // Every shard took the new setting: a message from any of them stays invisible 60 s.
+    for (let i = 0; i < 8; i++) await cmq("SendMessage", { queueName, msgBody: `m${i}` });
+    for (const m of await drain(queueName)) expect(m.nextVisibleTime - m.firstDequeueTime).toBe(60);
+    expect((await cmq("CreateQueue", { queueName: uniqueName(), shards: 17 })).code).toBe(4000);
+  });
+
+  it("refuses a replayed send: the stamp picks the shard that remembers it", async () => {
+    const queueName = await createQueue({ shards: SHARDS });
+    for (let i = 0; i < 8; i++) {
+      const request = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", {
+        queueName,
+        msgBody: `once ${i}`,
+      });
+      const replay = request.clone();
+      expect((await send(request)).body.code).toBe(0);
+      expect((await send(replay)).body.code).toBe(4100);
+    }
+    expect((await cmq("GetQueueAttributes", { queueName })).activeMsgNum).toBe(8);
+  });
+
+  it("deletes every shard with the queue", async () => {
+    const queueName = await createQueue({ shards: 3 });
+    for (let i = 0; i < 6; i++) await cmq("SendMessage", { queueName, msgBody: `m${i}` });
+    expect((await cmq("DeleteQueue", { queueName })).code).toBe(0);
+    for (let shard = 0; shard < 3; shard++) {
+      expect(await queueStub(queueName, appId, shard).exists()).toBe(false);
+    }
+  });
+
+  it("re-routes a caller that believed the queue had one shard", async () => {
+    // Shards made behind the Worker's back: the Worker has not learnt their count.
+    const queueName = uniqueName();
+    const attributes = { ...defaultQueueAttributes(), shards: 2 };
+    for (const shard of [1, 0]) {
+      const created = await queueStub(queueName, appId, shard).create({
+        name: queueName,
+        queueId: "queue-000000000000",
+        appId,
+        shard,
+        attributes,
+      });
+      expect(created.ok).toBe(true);
+    }
+    const ids: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      ids.push((await cmq("SendMessage", { queueName, msgBody: `m${i}` })).msgId);
+    }
+    // Both shards took messages: the Worker learnt the count from shard 0's refusal.
+    expect(new Set(ids.map(shardOf)).size).toBe(2);
+    expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({ activeMsgNum: 16 });
+    expect(await drain(queueName)).toHaveLength(16);
+  });
+});
