@@ -53,9 +53,10 @@ function candidateStrings(request: CmqRequest): string[] {
 
 /** The first 53 bits of the signature: a replay-detection key that fits a SQLite integer. */
 function stampKey(signature: Uint8Array): number {
+  // 48 + 5 bits: every bit survives in a double, so the low bits vary too (they pick a shard).
   let key = 0;
-  for (let i = 0; i < 7; i++) key = key * 256 + (signature[i] ?? 0);
-  return key % 2 ** 53;
+  for (let i = 0; i < 6; i++) key = key * 256 + (signature[i] ?? 0);
+  return key * 32 + ((signature[6] ?? 0) & 31);
 }
 
 /**

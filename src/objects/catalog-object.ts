@@ -66,7 +66,10 @@ export class CatalogObject extends DurableObject<Env> {
       {
         exists: () => stub.exists(),
         create: async (id) => {
-          if (deadLetterPolicy) await this.bind(appId, name, deadLetterPolicy);
+          if (deadLetterPolicy) {
+            const bound = await attemptAsync(() => this.bind(appId, name, deadLetterPolicy));
+            if (!bound.ok) return bound;
+          }
           const created = await stub.create({
             name,
             queueId: id,
@@ -93,20 +96,33 @@ export class CatalogObject extends DurableObject<Env> {
     );
   }
 
-  /** Sets (or with null clears) a queue's dead-letter policy, keeping the bindings in step. */
-  async setDeadLetterPolicy(
+  /**
+   * Changes a queue's attributes together with its dead-letter policy (null clears it), keeping
+   * the bindings in step: bound first, then set on the queue in one transaction with the
+   * attributes; if the queue refuses, the earlier binding is put back.
+   */
+  async setQueueAttributes(
     appId: string,
     name: string,
+    patch: Partial<QueueAttributes>,
     policy: DeadLetterPolicy | null,
     stamp?: RequestStamp,
   ): Promise<Outcome<QueueView>> {
     return this.locks.with(`queue/${nameKey(name)}`, () =>
       attemptAsync(async () => {
-        this.store.admit(stamp);
+        const earlier = this.store.deadLetterBinding(name);
         if (policy) await this.bind(appId, name, policy);
         else this.store.unbindDeadLetter(name);
-        const set = await this.queue(appId, name).setDeadLetterPolicy({ queue: name }, policy);
-        if (!set.ok && policy) this.store.unbindDeadLetter(name);
+        const set = await this.queue(appId, name).setAttributes(
+          { queue: name, stamp },
+          patch,
+          policy,
+        );
+        if (!set.ok) {
+          await this.locks.with(DEAD_LETTER_LOCK, async () =>
+            this.store.restoreDeadLetterBinding(name, earlier),
+          );
+        }
         return unwrap(set);
       }),
     );

@@ -84,11 +84,13 @@ export class QueueObject extends DurableObject<Env> {
     return this.alarms.afterChange(attempt(() => this.store.attributes(call, Date.now())));
   }
 
+  /** Attributes, and the dead-letter policy unless undefined (the catalog has bound it). */
   async setAttributes(
     call: QueueCall,
     patch: Partial<QueueAttributes>,
+    policy?: DeadLetterPolicy | null,
   ): Promise<Outcome<QueueView>> {
-    const outcome = attempt(() => this.store.setAttributes(call, patch, Date.now()));
+    const outcome = attempt(() => this.store.setAttributes(call, patch, Date.now(), policy));
     // Shorter retention or rewind windows bring expiries forward.
     await this.alarms.ensure(this.store.nextChoreAt());
     return outcome;
@@ -189,16 +191,6 @@ export class QueueObject extends DurableObject<Env> {
     if (!this.watching.has(id)) return;
     this.cancelled.add(id);
     this.waiters.cancel(id);
-  }
-
-  /** Sets or clears the dead-letter policy (the catalog has validated and bound it). */
-  async setDeadLetterPolicy(
-    call: QueueCall,
-    policy: DeadLetterPolicy | null,
-  ): Promise<Outcome<QueueView>> {
-    return this.alarms.afterChange(
-      attempt(() => this.store.setDeadLetterPolicy(call, policy, Date.now())),
-    );
   }
 
   /** Takes messages handed over by another queue of the tenant (src/objects/hand-off-mover.ts). */

@@ -315,15 +315,9 @@ export class QueueShards {
   async setAttributes(
     call: QueueCall,
     patch: Partial<QueueAttributes>,
+    policy?: DeadLetterPolicy | null,
   ): Promise<Outcome<QueueView>> {
-    return this.viewEvery(call, (stub, shardCall) => stub.setAttributes(shardCall, patch));
-  }
-
-  async setDeadLetterPolicy(
-    call: QueueCall,
-    policy: DeadLetterPolicy | null,
-  ): Promise<Outcome<QueueView>> {
-    return this.viewEvery(call, (stub, shardCall) => stub.setDeadLetterPolicy(shardCall, policy));
+    return this.viewEvery(call, (stub, shardCall) => stub.setAttributes(shardCall, patch, policy));
   }
 
   /** Each shard of a dead-letter queue redrives its own messages, at its share of the rate. */

@@ -25,7 +25,7 @@ describe("deadLetterPolicy", () => {
       { deadLetterQueue: "dlq", policy: 0, maxReceiveCount: 3, maxTimeToLive: 600 },
     ],
   ])("parses %s", (text, policy) => {
-    expect(parseDeadLetterPolicy(text, 3600)).toEqual(policy);
+    expect(parseDeadLetterPolicy(text)).toEqual(policy);
   });
 
   it.each([
@@ -36,10 +36,35 @@ describe("deadLetterPolicy", () => {
     ['{"deadLetterQueue":"dlq","policy":0}', "maxReceiveCount"],
     ['{"deadLetterQueue":"dlq","policy":0,"maxReceiveCount":1001}', "maxReceiveCount"],
     ['{"deadLetterQueue":"dlq","policy":1,"maxTimeToLive":299}', "maxTimeToLive"],
-    ['{"deadLetterQueue":"dlq","policy":1,"maxTimeToLive":3600}', "less than msgRetentionSeconds"],
   ])("refuses %s", (text, reason) => {
-    expect(() => parseDeadLetterPolicy(text, 3600)).toThrow(CmqError);
-    expect(() => parseDeadLetterPolicy(text, 3600)).toThrow(reason);
+    expect(() => parseDeadLetterPolicy(text)).toThrow(CmqError);
+    expect(() => parseDeadLetterPolicy(text)).toThrow(reason);
+  });
+});
+
+describe("deadLetterPolicy against the queue's retention", () => {
+  const byAge = { deadLetterQueue: "dlq", policy: 1 as const, maxTimeToLive: 3600 };
+  const retention = "less than msgRetentionSeconds";
+
+  it("refuses a time to live that retention would cut short, at create and on change", () => {
+    expect(() => newQueue({ msgRetentionSeconds: 3600 }, T0, byAge)).toThrow(retention);
+    const q = newQueue({ msgRetentionSeconds: 7200 });
+    expect(() => q.store.setAttributes(q.call, {}, T0, byAge)).not.toThrow();
+    expect(() => q.store.setAttributes(q.call, { msgRetentionSeconds: 3600 }, T0)).toThrow(
+      retention,
+    );
+  });
+
+  it("changes nothing when it refuses attributes and policy together", () => {
+    const q = newQueue({ msgRetentionSeconds: 3600 });
+    const tooLong = { ...byAge, maxTimeToLive: 4000 };
+    expect(() => q.store.setAttributes(q.call, { visibilityTimeout: 77 }, T0 + S, tooLong)).toThrow(
+      retention,
+    );
+    const view = q.store.attributes(q.call, T0 + 2 * S);
+    expect(view.attributes.visibilityTimeout).toBe(30);
+    expect(view.deadLetterPolicy).toBeNull();
+    expect(view.modifiedAt).toBe(T0);
   });
 });
 

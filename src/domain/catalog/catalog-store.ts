@@ -14,7 +14,14 @@ import {
   recordRequest,
 } from "../replay-guard";
 import type { SqlPort } from "../sql";
-import { bindDeadLetter, checkNotInUse, sourcesOf, unbindDeadLetter } from "./dead-letter-bindings";
+import {
+  bindDeadLetter,
+  bindingOf,
+  checkNotInUse,
+  restoreBinding,
+  sourcesOf,
+  unbindDeadLetter,
+} from "./dead-letter-bindings";
 
 export type EntryKind = "queue" | "topic";
 
@@ -134,6 +141,15 @@ export class CatalogStore {
       recordRequest(this.sql, stamp);
       return unbindDeadLetter(this.sql, source);
     });
+  }
+
+  /** The binding of `source` as it is now, to put back with restoreDeadLetterBinding. */
+  deadLetterBinding(source: string): string | undefined {
+    return bindingOf(this.sql, source);
+  }
+
+  restoreDeadLetterBinding(source: string, dlqKey: string | undefined): void {
+    this.sql.transaction(() => restoreBinding(this.sql, source, dlqKey));
   }
 
   /** Fails with deadLetterQueueInUse when sources still dead-letter into `queue`. */

@@ -42,6 +42,28 @@ export function bindDeadLetter(sql: SqlPort, source: string, dlq: string): void 
   );
 }
 
+/** The dead-letter queue (its name key) `source` is bound to, if any. */
+export function bindingOf(sql: SqlPort, source: string): string | undefined {
+  return sql.first<{ dlq_key: string }>(
+    "SELECT dlq_key FROM dead_letter_binding WHERE source_key = ?",
+    nameKey(source),
+  )?.dlq_key;
+}
+
+/** Puts back a binding read by bindingOf (undefined: none), without the rules: it held before. */
+export function restoreBinding(sql: SqlPort, source: string, dlqKey: string | undefined): void {
+  if (dlqKey === undefined) unbindDeadLetter(sql, source);
+  else {
+    sql.run(
+      `INSERT INTO dead_letter_binding (source_key, source, dlq_key) VALUES (?, ?, ?)
+       ON CONFLICT (source_key) DO UPDATE SET dlq_key = excluded.dlq_key`,
+      nameKey(source),
+      source,
+      dlqKey,
+    );
+  }
+}
+
 export function unbindDeadLetter(sql: SqlPort, source: string): boolean {
   return (
     sql.all(

@@ -16,8 +16,12 @@ import { type TraceEvent, trace } from "./trace";
 /** visible_at of a message waiting to move to the dead-letter queue: after every real time. */
 export const DEAD = 2 ** 52;
 
-/** Parses CMQ's deadLetterPolicy JSON text (cmq-api-http.md §4.1). Fails: deadLetterPolicyInvalid. */
-export function parseDeadLetterPolicy(text: string, retentionSeconds: number): DeadLetterPolicy {
+/**
+ * Parses CMQ's deadLetterPolicy JSON text (cmq-api-http.md §4.1): its syntax and ranges. How it fits
+ * the queue's retention is checked with the queue (checkPolicyWithinRetention).
+ * Fails: deadLetterPolicyInvalid.
+ */
+export function parseDeadLetterPolicy(text: string): DeadLetterPolicy {
   const invalid = (reason: string) => fail({ kind: "deadLetterPolicyInvalid", reason });
   let raw: unknown;
   try {
@@ -47,11 +51,22 @@ export function parseDeadLetterPolicy(text: string, retentionSeconds: number): D
     if (typeof n !== "number" || !Number.isInteger(n) || n < ttl.min || n > ttl.max) {
       return invalid(`maxTimeToLive must be an integer within ${ttl.min}-${ttl.max} seconds`);
     }
-    if (n >= retentionSeconds)
-      return invalid("maxTimeToLive must be less than msgRetentionSeconds");
     policy.maxTimeToLive = n;
   }
   return policy;
+}
+
+/** A message must be able to outlive its time to live before retention removes it. */
+export function checkPolicyWithinRetention(
+  policy: DeadLetterPolicy | null,
+  retentionSeconds: number,
+): void {
+  if (policy?.maxTimeToLive !== undefined && policy.maxTimeToLive >= retentionSeconds) {
+    fail({
+      kind: "deadLetterPolicyInvalid",
+      reason: "maxTimeToLive must be less than msgRetentionSeconds",
+    });
+  }
 }
 
 /** Messages enqueued before this moment have outlived the policy's time to live. */

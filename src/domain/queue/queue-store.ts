@@ -18,6 +18,7 @@ import { LazySchema, type SqlPort } from "../sql";
 import { activeCount, settle } from "./counters";
 import {
   acceptHandOff,
+  checkPolicyWithinRetention,
   type DeadLetter,
   deadLettersToMove,
   forgetHandOffs,
@@ -98,8 +99,10 @@ export interface NewQueue {
   deadLetterPolicy?: DeadLetterPolicy | null;
 }
 
-function checkRewindWithinRetention(a: QueueAttributes): void {
+/** What must hold between a queue's settings, whichever request changed them. */
+function checkSettings(a: QueueAttributes, policy: DeadLetterPolicy | null): void {
   if (a.rewindSeconds > a.msgRetentionSeconds) fail({ kind: "rewindExceedsRetention" });
+  checkPolicyWithinRetention(policy, a.msgRetentionSeconds);
 }
 
 export class QueueStore {
@@ -156,7 +159,7 @@ export class QueueStore {
     this.schema.ensure();
     return this.sql.transaction(() => {
       if (this.findMeta()) fail({ kind: "queueAlreadyExists", queue: queue.name });
-      checkRewindWithinRetention(queue.attributes);
+      checkSettings(queue.attributes, queue.deadLetterPolicy ?? null);
       const meta: QueueMeta = {
         ...queue,
         createdAt: now,
@@ -178,14 +181,24 @@ export class QueueStore {
     return this.change(call, now, (meta) => this.view(meta));
   }
 
-  /** Fails: queueNotFound, rewindExceedsRetention (nothing changed). */
-  setAttributes(call: QueueCall, patch: Partial<QueueAttributes>, now: number): QueueView {
+  /**
+   * Changes attributes and, unless `policy` is undefined, sets (null: clears) the dead-letter
+   * policy, which the catalog has bound. All or nothing.
+   * Fails: queueNotFound, shardsFixed, rewindExceedsRetention, deadLetterPolicyInvalid.
+   */
+  setAttributes(
+    call: QueueCall,
+    patch: Partial<QueueAttributes>,
+    now: number,
+    policy?: DeadLetterPolicy | null,
+  ): QueueView {
     return this.change(call, now, (meta) => {
       if (patch.shards !== undefined && patch.shards !== meta.attributes.shards) {
         fail({ kind: "shardsFixed", queue: call.queue });
       }
       meta.attributes = { ...meta.attributes, ...patch };
-      checkRewindWithinRetention(meta.attributes);
+      if (policy !== undefined) meta.deadLetterPolicy = policy;
+      checkSettings(meta.attributes, meta.deadLetterPolicy);
       meta.modifiedAt = now;
       return this.view(meta);
     });
@@ -208,15 +221,6 @@ export class QueueStore {
 
   delete(call: QueueCall, handles: readonly bigint[], now: number): DeleteItemResult[] {
     return this.change(call, now, (meta) => deleteByHandles(this.sql, meta, handles, now));
-  }
-
-  /** Sets or clears the dead-letter policy; the catalog has validated and bound it. */
-  setDeadLetterPolicy(call: QueueCall, policy: DeadLetterPolicy | null, now: number): QueueView {
-    return this.change(call, now, (meta) => {
-      meta.deadLetterPolicy = policy;
-      meta.modifiedAt = now;
-      return this.view(meta);
-    });
   }
 
   /** Takes messages handed over by another queue (dead-letter move, redrive). Fails: queueFull. */

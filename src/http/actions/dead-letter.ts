@@ -16,7 +16,7 @@ const UnbindDeadLetterQueue = action(
   z.object({ queueName: nameParam("queue") }),
   async (ctx, input) => {
     const view = unwrap(
-      await catalogObject(ctx).setDeadLetterPolicy(ctx.appId, input.queueName, null, ctx.stamp),
+      await catalogObject(ctx).setQueueAttributes(ctx.appId, input.queueName, {}, null, ctx.stamp),
     );
     return { queueId: view.queueId };
   },

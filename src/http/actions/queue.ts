@@ -69,9 +69,7 @@ const CreateQueue = action(
   async (ctx, input) => {
     const attributes = { ...defaultQueueAttributes(), ...definedAttributes(input) };
     const policy =
-      input.deadLetterPolicy === undefined
-        ? null
-        : parseDeadLetterPolicy(input.deadLetterPolicy, attributes.msgRetentionSeconds);
+      input.deadLetterPolicy === undefined ? null : parseDeadLetterPolicy(input.deadLetterPolicy);
     const catalog = catalogObject(ctx);
     const created = await catalog.createQueue(
       ctx.appId,
@@ -122,20 +120,23 @@ const GetQueueAttributes = replaySafeAction(z.object(queueName), async (ctx, inp
 const SetQueueAttributes = action(
   z.object({ ...queueName, ...attributeParams, deadLetterPolicy }),
   async (ctx, input) => {
-    const stub = queueObject(ctx, input.queueName);
     const patch = definedAttributes(input);
-    const call = { queue: input.queueName, stamp: ctx.stamp };
-    let view = unwrap(await stub.setAttributes(call, patch));
-    if (input.deadLetterPolicy !== undefined) {
-      const policy = parseDeadLetterPolicy(
-        input.deadLetterPolicy,
-        view.attributes.msgRetentionSeconds,
-      );
-      view = unwrap(
-        await catalogObject(ctx).setDeadLetterPolicy(ctx.appId, input.queueName, policy),
-      );
-    }
-    return { queueId: view.queueId, ...view.attributes };
+    // A new dead-letter policy is bound in the catalog, then set with the attributes at once.
+    const view =
+      input.deadLetterPolicy === undefined
+        ? await queueObject(ctx, input.queueName).setAttributes(
+            { queue: input.queueName, stamp: ctx.stamp },
+            patch,
+          )
+        : await catalogObject(ctx).setQueueAttributes(
+            ctx.appId,
+            input.queueName,
+            patch,
+            parseDeadLetterPolicy(input.deadLetterPolicy),
+            ctx.stamp,
+          );
+    const { queueId, attributes } = unwrap(view);
+    return { queueId, ...attributes };
   },
 );
 

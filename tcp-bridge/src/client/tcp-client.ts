@@ -73,7 +73,12 @@ export class TcpClient {
       s.once("error", reject);
     });
     const client = new TcpClient(socket, options);
-    await client.authenticate();
+    try {
+      await client.authenticate();
+    } catch (e) {
+      client.close();
+      throw e;
+    }
     return client;
   }
 
