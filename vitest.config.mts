@@ -30,6 +30,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "fault",
+          include: ["test/fault/**/*.test.ts"],
+          environment: "node",
+          // Real wrangler dev and bridge processes, killed with SIGKILL and restarted round after
+          // round; each test also sets its own timeout from its number of rounds.
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },

@@ -1,0 +1,301 @@
+/**
+ * Real processes for the fault tests: `wrangler dev` (the Worker, on persisted local storage) and
+ * the TCP bridge (tcp-bridge/src/main.ts), each in its own process group so `kill -9` of the group
+ * takes wrangler's node, esbuild and workerd children with it (workers-toolchain.md). A Sandbox
+ * owns a temporary directory and every group it ever started, and stops and checks them at the end.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export const CREDENTIALS = {
+  secretId: "AKIDcmqEdgeLocalDefault",
+  secretKey: "cmq-edge-local-secret-key",
+};
+export const BRIDGE_TOKEN = "cmq-edge-local-bridge-token";
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A loopback port free right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A signed HTTP client whose every request is cut off after `timeoutMs`. */
+export function httpClient(endpoint: string, timeoutMs: number): CmqHttpClient {
+  return new CmqHttpClient({
+    endpoint,
+    credentials: CREDENTIALS,
+    fetch: (request) => fetch(request, { signal: AbortSignal.timeout(timeoutMs) }),
+  });
+}
+
+interface ProcInfo {
+  pid: number;
+  pgid: number;
+  state: string;
+  cmd: string;
+}
+
+/** Every process on the machine with its group and state, from /proc. */
+function processes(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+      out.push({ pid: Number(entry), state: fields[0] ?? "?", pgid: Number(fields[2]), cmd });
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return out;
+}
+
+/** Processes still running (zombies excluded) in any of these groups. */
+export function survivors(pgids: Iterable<number>): ProcInfo[] {
+  const groups = new Set(pgids);
+  return processes().filter((p) => groups.has(p.pgid) && p.state !== "Z" && p.state !== "X");
+}
+
+export class ProcessGroup {
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly pgid: number,
+    readonly logPath: string,
+  ) {}
+
+  static start(
+    name: string,
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv; logPath: string },
+  ): ProcessGroup {
+    const log = openSync(options.logPath, "a");
+    try {
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env,
+        // Its own process group (pgid = its pid), so the whole tree can be signalled at once.
+        detached: true,
+        stdio: ["ignore", log, log],
+      });
+      if (child.pid === undefined) throw new Error(`${name}: spawn failed`);
+      child.on("error", () => {});
+      return new ProcessGroup(name, child, child.pid, options.logPath);
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  /** `kill -9 -<pgid>`: the whole group, no chance to clean up. */
+  kill9(): void {
+    try {
+      process.kill(-this.pgid, "SIGKILL");
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+
+  /** Waits until nothing of the group runs any more; false when `ms` passed first. */
+  async gone(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (survivors([this.pgid]).length === 0) return true;
+      await sleep(50);
+    }
+    return survivors([this.pgid]).length === 0;
+  }
+
+  /** The last lines of its output, for failure messages. */
+  tail(lines = 20): string {
+    try {
+      return readFileSync(this.logPath, "utf8").split("\n").slice(-lines).join("\n");
+    } catch {
+      return "";
+    }
+  }
+}
+
+export class Sandbox {
+  readonly dir: string;
+  readonly persistDir: string;
+  private readonly groups: ProcessGroup[] = [];
+  private readonly onExit = () => {
+    for (const g of this.groups) g.kill9();
+  };
+  private configPath: string | undefined;
+  private starts = 0;
+
+  constructor(prefix: string) {
+    this.dir = mkdtempSync(join(tmpdir(), `cmq-fault-${prefix}-`));
+    this.persistDir = join(this.dir, "state");
+    // Last resort should the test process be torn down before afterAll runs.
+    process.once("exit", this.onExit);
+  }
+
+  get pgids(): number[] {
+    return this.groups.map((g) => g.pgid);
+  }
+
+  /**
+   * A copy of wrangler.toml in the sandbox with `main` made absolute: wrangler's project root is
+   * the config's directory, so the `.wrangler/tmp` bundles a SIGKILLed wrangler leaves behind land
+   * in the sandbox (removed at the end) instead of the shared working tree.
+   */
+  private async config(): Promise<string> {
+    if (this.configPath) return this.configPath;
+    const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+    const main = /^main\s*=\s*"([^"]+)"\s*$/m;
+    const match = main.exec(toml);
+    if (!match?.[1]) throw new Error('wrangler.toml has no main = "…" line');
+    const path = join(this.dir, "wrangler.toml");
+    await writeFile(path, toml.replace(main, `main = ${JSON.stringify(join(ROOT, match[1]))}`));
+    this.configPath = path;
+    return path;
+  }
+
+  /** `wrangler dev --local` on `port`, persisting to this sandbox's state directory. */
+  async startWrangler(port: number): Promise<ProcessGroup> {
+    const config = await this.config();
+    const inspectorPort = await freePort();
+    this.starts += 1;
+    const group = ProcessGroup.start(
+      "wrangler",
+      process.execPath,
+      [
+        join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+        "dev",
+        "--config",
+        config,
+        "--local",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--inspector-port",
+        String(inspectorPort),
+        "--persist-to",
+        this.persistDir,
+        "--show-interactive-dev-session=false",
+        "--log-level",
+        "warn",
+      ],
+      {
+        cwd: this.dir,
+        env: {
+          ...process.env,
+          CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          WRANGLER_SEND_METRICS: "false",
+        },
+        logPath: join(this.dir, `wrangler-${this.starts}.log`),
+      },
+    );
+    this.groups.push(group);
+    return group;
+  }
+
+  /** The TCP bridge (tcp-bridge/src/main.ts) on `port`, forwarding to `workerUrl`. */
+  startBridge(port: number, workerUrl: string): ProcessGroup {
+    this.starts += 1;
+    const group = ProcessGroup.start(
+      "bridge",
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "tcp-bridge/src/main.ts"),
+        "--port",
+        String(port),
+        "--worker-url",
+        workerUrl,
+        "--bridge-token",
+        BRIDGE_TOKEN,
+      ],
+      { cwd: ROOT, env: { ...process.env }, logPath: join(this.dir, `bridge-${this.starts}.log`) },
+    );
+    this.groups.push(group);
+    return group;
+  }
+
+  /** Kills every group it started, waits for them, and returns whatever still runs. */
+  async stopAll(): Promise<ProcInfo[]> {
+    for (const g of this.groups) g.kill9();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && survivors(this.pgids).length > 0) await sleep(100);
+    process.removeListener("exit", this.onExit);
+    return survivors(this.pgids);
+  }
+
+  /** Removes the sandbox directory (storage, logs, wrangler's bundles). */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls a signed ListQueue until the Worker answers with CMQ's JSON envelope. */
+export async function waitHttpReady(
+  endpoint: string,
+  group: ProcessGroup,
+  timeoutMs = 90_000,
+): Promise<number> {
+  const started = Date.now();
+  const client = httpClient(endpoint, 3_000);
+  while (Date.now() - started < timeoutMs) {
+    if (group.child.exitCode !== null || group.child.signalCode !== null)
+      throw new Error(`wrangler exited while starting:\n${group.tail()}`);
+    try {
+      const reply = await client.call("ListQueue", { limit: 1 });
+      if (typeof reply.code === "number") return Date.now() - started;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(`wrangler not ready after ${timeoutMs} ms:\n${group.tail()}`);
+}
+
+/** Polls a TCP connect to the bridge until it accepts. */
+export async function waitTcpReady(
+  port: number,
+  group: ProcessGroup,
+  timeoutMs = 60_000,
+): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (group.child.exitCode !== null || group.child.signalCode !== null)
+      throw new Error(`bridge exited while starting:\n${group.tail()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+      socket.setTimeout(2_000, () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return Date.now() - started;
+    await sleep(100);
+  }
+  throw new Error(`bridge not ready after ${timeoutMs} ms:\n${group.tail()}`);
+}
