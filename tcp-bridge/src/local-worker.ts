@@ -6,7 +6,7 @@
  * - `startLocalWorker`: through wrangler itself (`unstable_startWorker`), bundling on the fly.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -43,6 +43,8 @@ export interface MiniflareWorkerOptions {
   port?: number;
   /** Where to keep storage, as `wrangler dev --persist-to`; omitted means in memory. */
   persistTo?: string;
+  /** Opens the V8 inspector on this loopback port, for CPU profiles of the Worker and objects. */
+  inspectorPort?: number;
 }
 
 /** Options wrangler derives from the config that a bundled, local-only Worker does not use. */
@@ -74,13 +76,15 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     // makes both find the same objects in the same storage.
     name: unstable_readConfig({ config: options.configPath }).name,
     modules: true,
-    scriptPath: join(outdir, "index.js"),
+    // wrangler names the bundle after the entry point (src/index.ts → index.js).
+    scriptPath: join(outdir, bundleName(outdir)),
     modulesRoot: outdir,
     host: "127.0.0.1",
     port: options.port ?? 0,
   } as Parameters<typeof convertV4MiniflareOptions>[0]);
   // The layout `wrangler dev --persist-to` uses, so both see the same queues.
   if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
+  if (options.inspectorPort !== undefined) mfOptions.inspectorPort = options.inspectorPort;
   const mf = new Miniflare(mfOptions);
   const url = await mf.ready;
   return {
@@ -90,6 +94,12 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
       rmSync(outdir, { recursive: true, force: true });
     },
   };
+}
+
+function bundleName(outdir: string): string {
+  const [name] = readdirSync(outdir).filter((file) => file.endsWith(".js"));
+  if (!name) throw new Error(`wrangler left no bundle in ${outdir}`);
+  return name;
 }
 
 function wranglerBin(): string {
