@@ -16,6 +16,8 @@ export interface ChoreRunner {
 
 export class AlarmSchedule {
   private at: number | null = null;
+  /** When afterChange last asked the runner for its next chore. */
+  private lookedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -45,8 +47,19 @@ export class AlarmSchedule {
       await this.ensure(Math.max(report.nextAt, now + MIN_SPACING_MS));
   }
 
-  /** A change may have created a chore due sooner than the scheduled alarm (a short retention). */
+  /**
+   * A change may have created a chore due sooner than the scheduled alarm (a short retention).
+   * Looking costs several queries, so under load it is done at most once per MIN_SPACING_MS:
+   * between looks, an alarm within the spacing looks again, so no chore waits longer than the
+   * batching above already allows.
+   */
   async afterChange<T>(value: T): Promise<T> {
+    const now = Date.now();
+    if (now - this.lookedAt < MIN_SPACING_MS) {
+      await this.ensure(this.lookedAt + MIN_SPACING_MS);
+      return value;
+    }
+    this.lookedAt = now;
     await this.ensure(this.runner.nextChoreAt());
     return value;
   }
