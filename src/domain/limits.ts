@@ -101,6 +101,11 @@ export const PUSH_TIMEOUT_MS = 15_000;
 
 /** Messages per BatchSend / BatchReceive / BatchDelete (`name.N` arrays). */
 export const MAX_BATCH = 16;
+/**
+ * Messages one coalesced receive of the TCP bridge may take: several pull frames' worth, kept
+ * within the statement's bound-parameter limit (src/domain/sql.ts).
+ */
+export const MAX_COALESCED_RECEIVE = 64;
 /** Sum of message bodies in one batch send (ERRTAB 4470/10300). */
 export const MAX_BATCH_BYTES = 1_048_576;
 export const DELAY_SECONDS: Range = { min: 0, max: 3600 };

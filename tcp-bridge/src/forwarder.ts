@@ -1,8 +1,10 @@
 /**
- * Forwards decoded TCP requests to the Worker. Sends, publishes and deletes for the same queue or
- * topic are coalesced into one batch-shaped object call (Batcher); each frame still gets its own
- * result. Pulls go one by one: each may park in a long poll.
+ * Forwards decoded TCP requests to the Worker. Sends, publishes, deletes and pulls of what is
+ * there now for the same queue or topic are coalesced into one batch-shaped object call
+ * (Batcher); each frame still gets its own result. A pull that must wait parks on its own.
  */
+
+import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
 import type {
   BridgeMessage,
   BridgeOutcome,
@@ -11,6 +13,13 @@ import type {
 } from "../../src/http/internal/bridge-protocol";
 import { Batcher, type BatcherOptions } from "./batcher";
 import type { WorkerChannel } from "./worker-channel";
+
+/** A pull frame's share of a coalesced receive. */
+interface PullItem {
+  queue: string;
+  max: number;
+  visibilityTimeoutSeconds?: number;
+}
 
 type SendGroup = SendCall["groups"][number];
 type PublishGroup = PublishCall["groups"][number];
@@ -38,6 +47,8 @@ export class Forwarder {
   readonly publishes: Batcher<PublishGroup & { topic: string }, BridgeOutcome<string[]>>;
   /** One item per frame: its handles; the result is one outcome per handle. */
   readonly deletes: Batcher<{ queue: string; handles: string[] }, BridgeOutcome<null>[]>;
+  /** Pulls without a wait, by queue and visibility timeout; each frame gets its `max` at most. */
+  readonly pulls: Batcher<PullItem, BridgeOutcome<BridgeMessage[]>>;
 
   constructor(
     private readonly channel: WorkerChannel,
@@ -83,6 +94,35 @@ export class Forwarder {
         return mine;
       });
     });
+    this.pulls = new Batcher(
+      { ...options, maxItems: MAX_COALESCED_RECEIVE, maxWeight: MAX_COALESCED_RECEIVE },
+      async (key, items): Promise<BridgeOutcome<BridgeMessage[]>[]> => {
+        const [appId] = split(key);
+        const first = items[0];
+        const outcome = await channel.call({
+          op: "receive",
+          appId,
+          queue: first?.queue ?? "",
+          max: items.reduce((n, i) => n + i.max, 0),
+          waitSeconds: 0,
+          visibilityTimeoutSeconds: first?.visibilityTimeoutSeconds,
+        });
+        if (!outcome.ok) return items.map(() => outcome);
+        let offset = 0;
+        return items.map((i) => {
+          const mine = outcome.value.slice(offset, offset + i.max);
+          offset += mine.length;
+          return { ok: true, value: mine };
+        });
+      },
+      (item) => item.max,
+    );
+  }
+
+  /** Takes up to `max` messages there now, in a call shared with other frames' pulls. */
+  pullNow(appId: string, queue: string, request: Omit<PullItem, "queue">) {
+    const key = `${keyOf(appId, queue)}\u0000${request.visibilityTimeoutSeconds ?? ""}`;
+    return this.pulls.submit(key, { queue, ...request });
   }
 
   auth(secretId: string, clientId: string, signature: string, signatureMethod: string) {
@@ -109,7 +149,7 @@ export class Forwarder {
     return this.channel.call({ op: "transactionQueries", appId, queue, producer, limit });
   }
 
-  /** A pull goes on its own: it may park in a long poll. Aborted when its connection closes. */
+  /** A pull that may park in a long poll goes on its own. Aborted when its connection closes. */
   receive(
     appId: string,
     queue: string,

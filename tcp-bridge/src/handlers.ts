@@ -89,7 +89,12 @@ const HANDLERS: HandlerTable = {
       waitSeconds: r.waitSeconds,
       visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
     };
-    const outcome = await forwarder.receive(appId, r.queue, request, signal);
+    // What is there now comes in a call shared with other pulls; only an empty queue is
+    // waited on (absent a wait, the queue's pollingWaitSeconds applies).
+    let outcome = await forwarder.pullNow(appId, r.queue, request);
+    if (outcome.ok && outcome.value.length === 0 && r.waitSeconds !== 0) {
+      outcome = await forwarder.receive(appId, r.queue, request, signal);
+    }
     if (!outcome.ok) return errorReply(outcome.error);
     if (outcome.value.length === 0) return errorReply({ kind: "noMessage" });
     return { kind: "pulled", batch: r.batch, messages: outcome.value.map(pulled) };

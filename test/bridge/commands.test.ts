@@ -114,6 +114,38 @@ describe("every command through the bridge", () => {
   });
 });
 
+describe("pull coalescing", () => {
+  it("answers concurrent pulls from fewer receive calls, each frame with its own messages", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    const ids = await tcp.batchSend(
+      queue,
+      Array.from({ length: 16 }, (_, i) => `m${i}`),
+    );
+    await tcp.batchSend(
+      queue,
+      Array.from({ length: 16 }, (_, i) => `n${i}`),
+    );
+    const before = { ...stack.bridge.forwarder.pulls.stats };
+    // 24 pulls of one message and two batch pulls of four: 32 messages, all there.
+    const pulls = await Promise.all([
+      ...Array.from({ length: 24 }, () => tcp.pull(queue, 0)),
+      tcp.batchPull(queue, 4, 0),
+      tcp.batchPull(queue, 4, 0),
+    ]);
+    const calls = stack.bridge.forwarder.pulls.stats.calls - before.calls;
+    expect(calls).toBeLessThan(26);
+    const singles = pulls.slice(0, 24) as ({ msgId: bigint } | undefined)[];
+    const batches = pulls.slice(24) as { msgId: bigint }[][];
+    expect(singles.every((m) => m !== undefined)).toBe(true);
+    expect(batches.map((b) => b.length)).toEqual([4, 4]);
+    const got = [...singles.map((m) => m?.msgId), ...batches.flat().map((m) => m.msgId)];
+    expect(new Set(got).size).toBe(32);
+    expect(got).toEqual(expect.arrayContaining(ids));
+  });
+});
+
 describe("sharded queues through the bridge", () => {
   it("spreads coalesced sends over the shards and pulls and deletes every message", async () => {
     const queue = stack.name();

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
 import type { BridgeMessage } from "../../src/http/internal/bridge-protocol";
 import { handleBridgeRequest } from "../../src/http/internal/bridge-route";
 import { sign } from "../../src/http/signature";
@@ -332,8 +333,8 @@ describe("bridge route: invalid calls", () => {
       { kind: "parameterType", name: "max" },
     ],
     [
-      "a max over 16",
-      { op: "receive", appId: APP_A, queue: "q", max: 17 },
+      "a max over what a coalesced receive takes",
+      { op: "receive", appId: APP_A, queue: "q", max: MAX_COALESCED_RECEIVE + 1 },
       { kind: "parameterOutOfRange", name: "max" },
     ],
     [

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import {
-  MAX_BATCH,
+  MAX_COALESCED_RECEIVE,
   POLLING_WAIT_SECONDS,
   QUEUE_ATTRIBUTE_LIMITS,
   type Range,
@@ -50,7 +50,8 @@ const ReceiveCall = z.object({
   op: z.literal("receive"),
   appId,
   queue,
-  max: int({ min: 1, max: MAX_BATCH }),
+  // Several pull frames coalesced by the bridge (tcp-bridge/src/forwarder.ts).
+  max: int({ min: 1, max: MAX_COALESCED_RECEIVE }),
   waitSeconds: int(POLLING_WAIT_SECONDS).optional(),
   visibilityTimeoutSeconds: int(QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout).optional(),
 });
