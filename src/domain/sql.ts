@@ -28,10 +28,18 @@ export function rowsPerStatement(columns: number): number {
   return Math.floor(MAX_BOUND_PARAMETERS / columns);
 }
 
-/** `(?, ?, ?), (?, ?, ?)` for `rows` rows of `columns` placeholders. */
+const placeholderTexts = new Map<string, string>();
+
+/** `(?, ?, ?), (?, ?, ?)` for `rows` rows of `columns` placeholders (few shapes: kept). */
 export function placeholders(rows: number, columns: number): string {
-  const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-  return Array.from({ length: rows }, () => row).join(", ");
+  const key = `${rows}x${columns}`;
+  let text = placeholderTexts.get(key);
+  if (text === undefined) {
+    const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
+    text = Array.from({ length: rows }, () => row).join(", ");
+    if (rows * columns <= MAX_BOUND_PARAMETERS) placeholderTexts.set(key, text);
+  }
+  return text;
 }
 
 /** A numbered, append-only schema change. */

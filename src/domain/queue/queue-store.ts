@@ -7,7 +7,7 @@
 import { type ChoreReport, earliest } from "../chore-report";
 import { fail } from "../errors";
 import { parseMessageId, randomSeqBase } from "../ids";
-import { attempt, type Outcome } from "../outcome";
+import type { Outcome } from "../outcome";
 import {
   forgetExpiredRequests,
   nextRequestExpiry,
@@ -48,7 +48,7 @@ import { type RedriveItem, redriveBatch, redriven, startRedrive } from "./redriv
 import { expireMessages, expireRewindable, nextExpiry } from "./retention";
 import { continueRewind, startRewind } from "./rewind";
 import { QUEUE_MIGRATIONS } from "./schema";
-import { type SendGroup, sendGroup } from "./send";
+import { type SendGroup, sendGroups } from "./send";
 import { forgetTrace, nextTraceExpiry, readTrace, type TraceEntry } from "./trace";
 import {
   type ConfirmResult,
@@ -210,9 +210,7 @@ export class QueueStore {
 
   /** Stores each group whole or refuses it whole; one group's failure does not affect the others. */
   send(call: QueueCall, groups: readonly SendGroup[], now: number): Outcome<bigint[]>[] {
-    return this.change(call, now, (meta) =>
-      groups.map((group) => attempt(() => sendGroup(this.sql, meta, group, now))),
-    );
+    return this.change(call, now, (meta) => sendGroups(this.sql, meta, groups, now));
   }
 
   receive(call: QueueCall, request: ReceiveRequest, now: number): ReceiveResult {
