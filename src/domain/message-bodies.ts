@@ -11,12 +11,20 @@ export function checkBodies(bodies: readonly string[], maxMsgSize: number): void
   if (bodies.length === 0 || bodies.length > MAX_BATCH) {
     fail({ kind: "batchSizeOutOfRange", name: "msgBody", max: MAX_BATCH });
   }
-  let total = 0;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: exact sizes are counted only where that bound
+  // could break a limit (counting is a loop over every character).
+  let bound = 0;
   for (const body of bodies) {
-    const size = utf8Length(body);
-    if (size === 0) fail({ kind: "emptyMessageBody" });
-    if (size > maxMsgSize) fail({ kind: "messageTooLarge", size, limit: maxMsgSize });
-    total += size;
+    if (body.length === 0) fail({ kind: "emptyMessageBody" });
+    if (body.length * 3 > maxMsgSize) {
+      const size = utf8Length(body);
+      if (size > maxMsgSize) fail({ kind: "messageTooLarge", size, limit: maxMsgSize });
+    }
+    bound += body.length * 3;
   }
-  if (total > MAX_BATCH_BYTES) fail({ kind: "batchTooLarge", size: total, limit: MAX_BATCH_BYTES });
+  if (bound > MAX_BATCH_BYTES) {
+    const total = bodies.reduce((n, body) => n + utf8Length(body), 0);
+    if (total > MAX_BATCH_BYTES)
+      fail({ kind: "batchTooLarge", size: total, limit: MAX_BATCH_BYTES });
+  }
 }
