@@ -11,6 +11,7 @@ import { CMD } from "./codec/commands";
 import { FrameReader, writeFrame } from "./codec/frame";
 import { encodeReply, type TcpReply } from "./codec/replies";
 import { decodeRequest, type TcpRequest } from "./codec/requests";
+import { corkedWriter } from "./corked-writes";
 import type { Forwarder } from "./forwarder";
 import { errorReply, handle } from "./handlers";
 import type { InFlightBudget } from "./in-flight-budget";
@@ -64,6 +65,7 @@ export class Connection {
 
   private readonly budget: InFlightBudget;
   private readonly log: (message: string) => void;
+  private readonly send: (bytes: Uint8Array) => void;
 
   constructor(
     private readonly socket: Socket,
@@ -72,6 +74,7 @@ export class Connection {
   ) {
     this.budget = deps.budget;
     this.log = deps.log;
+    this.send = corkedWriter(socket);
     this.reader = new FrameReader(Math.min(MAX_FRAME_BEFORE_AUTH, limits.maxFrameBytes));
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs);
@@ -255,7 +258,7 @@ export class Connection {
 
   private write(reply: TcpReply): void {
     if (this.closed) return;
-    this.socket.write(writeFrame(encodeReply(reply)));
+    this.send(writeFrame(encodeReply(reply)));
     if (this.socket.writableLength > REPLY_BUFFER_HARD_CAP)
       this.close("client does not read its replies");
   }

@@ -15,6 +15,7 @@ import {
   type TcpReply,
 } from "../codec/replies";
 import { encodeRequest, type TcpRequestBody } from "../codec/requests";
+import { corkedWriter } from "../corked-writes";
 
 /** The producer's local outcome of a transaction: 1 commit, 2 rollback, undefined unknown. */
 export type TransactionChecker = (queue: string, msgId: bigint) => 1 | 2 | undefined;
@@ -52,10 +53,13 @@ export class TcpClient {
   private closedError: Error | undefined;
   private transactionChecker: TransactionChecker | undefined;
 
+  private readonly writeBytes: (bytes: Uint8Array) => void;
+
   private constructor(
     private readonly socket: Socket,
     private readonly options: TcpClientOptions,
   ) {
+    this.writeBytes = corkedWriter(socket);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
       const { frames, error } = this.reader.push(chunk);
@@ -120,14 +124,14 @@ export class TcpClient {
         (this.options.timeoutMs ?? 10_000) + extraTimeoutMs,
       );
       this.waiting.set(seqno, { resolve, reject, timer });
-      this.socket.write(writeFrame(encodeRequest({ seqno, cmd, oneway: false, ...body })));
+      this.writeBytes(writeFrame(encodeRequest({ seqno, cmd, oneway: false, ...body })));
     });
   }
 
   /** Sends a request that wants no reply (is_oneway), as the Java SDK sends confirms. */
   notify(cmd: number, body: TcpRequestBody): void {
     const seqno = ++this.seqno;
-    this.socket.write(writeFrame(encodeRequest({ seqno, cmd, oneway: true, ...body })));
+    this.writeBytes(writeFrame(encodeRequest({ seqno, cmd, oneway: true, ...body })));
   }
 
   /** Writes raw bytes (tests of malformed input). */
