@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { startMiniflareWorker } from "../tcp-bridge/src/local-worker";
+import { leanFetch } from "./lib/lean-fetch";
 import { abba, runLoad } from "./lib/load";
 import { report } from "./lib/report";
 
@@ -20,6 +21,8 @@ const { values } = parseArgs({
 });
 const options = { seconds: Number(values.seconds), concurrency: Number(values.concurrency) };
 const BODY = "x".repeat(1024);
+// One light client for the baseline and cmq-edge alike (bench/lib/lean-fetch.ts).
+const fetch = leanFetch();
 
 const baseline = await startMiniflareWorker({
   configPath: new URL("./baseline/wrangler.toml", import.meta.url).pathname,
@@ -29,7 +32,9 @@ const service = await startMiniflareWorker({
 });
 try {
   const post = async (path: string, n: number) => {
-    const response = await fetch(`${baseline.url}${path}`, { method: "POST", body: BODY });
+    const response = await fetch(
+      new Request(`${baseline.url}${path}`, { method: "POST", body: BODY }),
+    );
     await response.text();
     if (!response.ok) throw new Error(`baseline HTTP ${response.status}`);
     return n;
@@ -49,6 +54,7 @@ try {
   const client = new CmqHttpClient({
     endpoint: `${service.url}/v2/index.php`,
     credentials: { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" },
+    fetch,
   });
   await client.createQueue("bench", { visibilityTimeout: 600 });
   await client.createQueue("bench-traced", { visibilityTimeout: 600, trace: 1 });

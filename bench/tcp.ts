@@ -3,7 +3,11 @@
  * SendMessage against the same Worker in the same run, and the ratio. The Worker runs in process
  * through wrangler (loopback, storage in memory); the bridge runs in this process.
  *
- *   npm run bench:tcp -- [--seconds 5] [--connections 4] [--in-flight 64]
+ * Then the same on a queue of `--shards` shards, and the ratios to RabbitMQ's durable publish with
+ * confirms and consume+ack at 64 in flight, measured on this machine class (issue 8's figures;
+ * the peer does not run here).
+ *
+ *   npm run bench:tcp -- [--seconds 5] [--connections 4] [--in-flight 64] [--shards 4]
  */
 import { parseArgs } from "node:util";
 import { startBridge } from "../tcp-bridge/src/bridge";
@@ -11,6 +15,7 @@ import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { TcpClient } from "../tcp-bridge/src/client/tcp-client";
 import { readConfig } from "../tcp-bridge/src/config";
 import { startMiniflareWorker } from "../tcp-bridge/src/local-worker";
+import { leanFetch } from "./lib/lean-fetch";
 import { runLoad } from "./lib/load";
 import { report } from "./lib/report";
 
@@ -19,12 +24,15 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "4" },
     "in-flight": { type: "string", default: "64" },
+    shards: { type: "string", default: "4" },
   },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const inFlight = Number(values["in-flight"]);
 const BODY = "x".repeat(1024);
+/** RabbitMQ 3.10 at 64 in flight, 1 KiB persistent messages, on this 2-core machine class. */
+const RABBITMQ = { publishConfirm: 12_700, consumeAck: 23_800 };
 const credentials = { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" };
 
 const worker = await startMiniflareWorker({
@@ -35,7 +43,11 @@ const bridge = await startBridge({
   port: 0,
   workerUrl: worker.url,
 });
-const http = new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials });
+const http = new CmqHttpClient({
+  endpoint: `${worker.url}/v2/index.php`,
+  credentials,
+  fetch: leanFetch(),
+});
 const clients = await Promise.all(
   Array.from({ length: connections }, () =>
     TcpClient.connect({
@@ -58,31 +70,61 @@ try {
     { concurrency: 16, seconds },
   );
   const client = (i: number) => clients[i % clients.length] as TcpClient;
-  const tcpSend = await runLoad(
-    `TCP send (${connections} conn, pipelined)`,
-    async (i) => {
-      await client(i).send("bench-tcp", BODY);
-      return 1;
-    },
-    { concurrency: inFlight, seconds },
+  const sendAndPull = async (queue: string, label: string) => {
+    const send = await runLoad(
+      `TCP send, ${label}`,
+      async (i) => {
+        await client(i).send(queue, BODY);
+        return 1;
+      },
+      { concurrency: inFlight, seconds },
+    );
+    const pullDelete = await runLoad(
+      `TCP pull+delete, ${label}`,
+      async (i) => {
+        const m = await client(i).pull(queue, 0);
+        if (!m) throw new Error("queue ran dry");
+        await client(i).delete(queue, m.receiptHandle);
+        return 1;
+      },
+      { concurrency: inFlight, seconds },
+    );
+    return [send, pullDelete] as const;
+  };
+  const shards = Number(values.shards);
+  await http.createQueue("bench-tcp-sharded", { visibilityTimeout: 600, shards });
+  const [tcpSend, tcpPullDelete] = await sendAndPull("bench-tcp", "1 shard");
+  const [shardedSend, shardedPullDelete] = await sendAndPull(
+    "bench-tcp-sharded",
+    `${shards} shards`,
   );
-  const tcpPullDelete = await runLoad(
-    `TCP pull+delete (${connections} conn, pipelined)`,
-    async (i) => {
-      const m = await client(i).pull("bench-tcp", 0);
-      if (!m) throw new Error("queue ran dry");
-      await client(i).delete("bench-tcp", m.receiptHandle);
-      return 1;
+  const { sends, pulls, deletes } = bridge.forwarder;
+  const coalescing = { send: sends.stats, pull: pulls.stats, delete: deletes.stats };
+  const rate = (r: { messages: number; seconds: number }) => r.messages / r.seconds;
+  const best = {
+    send: Math.max(rate(tcpSend), rate(shardedSend)),
+    pullDelete: Math.max(rate(tcpPullDelete), rate(shardedPullDelete)),
+  };
+  report(
+    "TCP",
+    [
+      { result: httpSend },
+      { result: tcpSend, versus: httpSend.name },
+      { result: tcpPullDelete, versus: httpSend.name },
+      { result: shardedSend, versus: tcpSend.name },
+      { result: shardedPullDelete, versus: tcpPullDelete.name },
+    ],
+    {
+      sendVsRabbitMq: best.send / RABBITMQ.publishConfirm,
+      pullDeleteVsRabbitMq: best.pullDelete / RABBITMQ.consumeAck,
     },
-    { concurrency: inFlight, seconds },
   );
-  const coalescing = bridge.forwarder.sends.stats;
-  report("TCP", [
-    { result: httpSend },
-    { result: tcpSend, versus: httpSend.name },
-    { result: tcpPullDelete, versus: httpSend.name },
-  ]);
-  console.log(`send coalescing: ${coalescing.items} frames in ${coalescing.calls} object calls`);
+  for (const [what, stats] of Object.entries(coalescing)) {
+    console.log(`${what} coalescing: ${stats.items} frames in ${stats.calls} object calls`);
+  }
+  console.log(
+    `best TCP send ÷ RabbitMQ publish+confirm (${RABBITMQ.publishConfirm}/s): ${(best.send / RABBITMQ.publishConfirm).toFixed(2)}×; best pull+delete ÷ RabbitMQ consume+ack (${RABBITMQ.consumeAck}/s): ${(best.pullDelete / RABBITMQ.consumeAck).toFixed(2)}×`,
+  );
 } finally {
   for (const c of clients) c.close();
   await bridge.stop();

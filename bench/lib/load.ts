@@ -16,7 +16,13 @@ export interface LoadResult {
 export async function runLoad(
   name: string,
   op: (worker: number) => Promise<number>,
-  options: { concurrency: number; seconds: number; warmupSeconds?: number },
+  options: {
+    concurrency: number;
+    seconds: number;
+    warmupSeconds?: number;
+    /** Stops early once this returns true. */
+    until?: () => boolean;
+  },
 ): Promise<LoadResult> {
   const warmupEnd = performance.now() + (options.warmupSeconds ?? 1) * 1000;
   const latencies: number[] = [];
@@ -27,7 +33,7 @@ export async function runLoad(
   const worker = async (id: number) => {
     for (;;) {
       const t0 = performance.now();
-      if (measureEnd !== 0 && t0 >= measureEnd) return;
+      if ((measureEnd !== 0 && t0 >= measureEnd) || options.until?.()) return;
       let moved = 0;
       try {
         moved = await op(id);
@@ -49,10 +55,11 @@ export async function runLoad(
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
   latencies.sort((a, b) => a - b);
+  const elapsed = (Math.min(performance.now(), measureEnd) - measureStart) / 1000;
   return {
     name,
     concurrency: options.concurrency,
-    seconds: options.seconds,
+    seconds: measureStart === 0 ? 0 : elapsed,
     requests: latencies.length,
     messages,
     errors,

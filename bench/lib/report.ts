@@ -10,7 +10,7 @@ export interface Row {
 
 const rate = (r: LoadResult) => r.messages / r.seconds;
 
-export function report(title: string, rows: Row[]): void {
+export function report(title: string, rows: Row[], figures: Record<string, number> = {}): void {
   const byName = new Map(rows.map((row) => [row.result.name, row.result]));
   console.log(`\n${title}`);
   console.log(
@@ -59,7 +59,7 @@ export function report(title: string, rows: Row[]): void {
   );
   writeFileSync(
     file,
-    `${JSON.stringify({ title, at: new Date().toISOString(), rows: json }, null, 2)}\n`,
+    `${JSON.stringify({ title, at: new Date().toISOString(), figures, rows: json }, null, 2)}\n`,
   );
   console.log(`saved ${file.pathname}`);
 }
