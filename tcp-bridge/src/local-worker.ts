@@ -26,6 +26,8 @@ export async function startLocalWorker(configPath: string): Promise<LocalWorker>
   const worker = await unstable_startWorker({
     config: configPath,
     dev: {
+      // Tests and soaks run while the tree may be edited: a reload would fail in-flight requests.
+      watch: false,
       persist: false,
       server: { hostname: "127.0.0.1", port: 0 },
       inspector: false,

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { TcpClient } from "../../tcp-bridge/src/client/tcp-client";
-import { startLocalWorker } from "../../tcp-bridge/src/local-worker";
+import { startMiniflareWorker } from "../../tcp-bridge/src/local-worker";
 
 export interface SoakOptions {
   connections: number;
@@ -74,7 +74,10 @@ const percentile = (sorted: number[], p: number) =>
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {});
-  const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
+  // Served as `npm start` serves it (Miniflare directly, bundled once: no reload mid-soak).
+  const worker = await startMiniflareWorker({
+    configPath: new URL("../../wrangler.toml", import.meta.url).pathname,
+  });
   const bridge = await startBridgeProcess(worker.url);
   const http = new CmqHttpClient({
     endpoint: `${worker.url}/v2/index.php`,
