@@ -12,16 +12,21 @@ import { SUBSCRIPTION_ACTIONS } from "./actions/subscription";
 import { TOPIC_ACTIONS } from "./actions/topic";
 import { TRACE_ACTIONS } from "./actions/trace";
 
+const BY_NAME: Record<string, Action> = {
+  ...QUEUE_ACTIONS,
+  ...MESSAGE_ACTIONS,
+  ...TOPIC_ACTIONS,
+  ...SUBSCRIPTION_ACTIONS,
+  ...ROUTE_ACTIONS,
+  ...DEAD_LETTER_ACTIONS,
+  ...TRACE_ACTIONS,
+};
+
+/** Every action's name as CMQ spells it. */
+export const ACTION_NAMES: readonly string[] = Object.keys(BY_NAME);
+
 const ACTIONS = new Map<string, Action>(
-  Object.entries({
-    ...QUEUE_ACTIONS,
-    ...MESSAGE_ACTIONS,
-    ...TOPIC_ACTIONS,
-    ...SUBSCRIPTION_ACTIONS,
-    ...ROUTE_ACTIONS,
-    ...DEAD_LETTER_ACTIONS,
-    ...TRACE_ACTIONS,
-  }).map(([name, a]) => [name.toLowerCase(), a]),
+  Object.entries(BY_NAME).map(([name, a]) => [name.toLowerCase(), a]),
 );
 
 export function findAction(name: string): Action | undefined {

@@ -177,10 +177,8 @@ export class Sandbox {
   async startWrangler(port: number): Promise<ProcessGroup> {
     const config = await this.config();
     const inspectorPort = await freePort();
-    this.starts += 1;
-    const group = ProcessGroup.start(
+    return this.start(
       "wrangler",
-      process.execPath,
       [
         join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
         "dev",
@@ -199,26 +197,15 @@ export class Sandbox {
         "--log-level",
         "warn",
       ],
-      {
-        cwd: this.dir,
-        env: {
-          ...process.env,
-          CLOUDFLARE_CF_FETCH_ENABLED: "false",
-          WRANGLER_SEND_METRICS: "false",
-        },
-        logPath: join(this.dir, `wrangler-${this.starts}.log`),
-      },
+      this.dir,
+      { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
     );
-    this.groups.push(group);
-    return group;
   }
 
   /** The TCP bridge (tcp-bridge/src/main.ts) on `port`, forwarding to `workerUrl`. */
   startBridge(port: number, workerUrl: string): ProcessGroup {
-    this.starts += 1;
-    const group = ProcessGroup.start(
+    return this.start(
       "bridge",
-      process.execPath,
       [
         "--import",
         "tsx",
@@ -230,8 +217,23 @@ export class Sandbox {
         "--bridge-token",
         BRIDGE_TOKEN,
       ],
-      { cwd: ROOT, env: { ...process.env }, logPath: join(this.dir, `bridge-${this.starts}.log`) },
+      ROOT,
     );
+  }
+
+  /** A node process in a new group, kept for stopAll, logging to its own numbered file. */
+  private start(
+    name: string,
+    args: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv = {},
+  ): ProcessGroup {
+    this.starts += 1;
+    const group = ProcessGroup.start(name, process.execPath, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      logPath: join(this.dir, `${name}-${this.starts}.log`),
+    });
     this.groups.push(group);
     return group;
   }
@@ -252,50 +254,61 @@ export class Sandbox {
 }
 
 /** Polls a signed ListQueue until the Worker answers with CMQ's JSON envelope. */
-export async function waitHttpReady(
+export function waitHttpReady(
   endpoint: string,
   group: ProcessGroup,
   timeoutMs = 90_000,
 ): Promise<number> {
-  const started = Date.now();
   const client = httpClient(endpoint, 3_000);
-  while (Date.now() - started < timeoutMs) {
-    if (group.child.exitCode !== null || group.child.signalCode !== null)
-      throw new Error(`wrangler exited while starting:\n${group.tail()}`);
+  return pollReady(group, timeoutMs, async () => {
     try {
       const reply = await client.call("ListQueue", { limit: 1 });
-      if (typeof reply.code === "number") return Date.now() - started;
+      return typeof reply.code === "number";
     } catch {
-      // Not listening yet.
+      return false; // Not listening yet.
     }
-    await sleep(100);
-  }
-  throw new Error(`wrangler not ready after ${timeoutMs} ms:\n${group.tail()}`);
+  });
 }
 
 /** Polls a TCP connect to the bridge until it accepts. */
-export async function waitTcpReady(
+export function waitTcpReady(
   port: number,
   group: ProcessGroup,
   timeoutMs = 60_000,
 ): Promise<number> {
+  return pollReady(
+    group,
+    timeoutMs,
+    () =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect(port, "127.0.0.1", () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once("error", () => resolve(false));
+        socket.setTimeout(2_000, () => {
+          socket.destroy();
+          resolve(false);
+        });
+      }),
+  );
+}
+
+/**
+ * Polls `serves` until it says yes and returns how long that took; fails at once when the group's
+ * first process exited, since then nothing will ever answer.
+ */
+async function pollReady(
+  group: ProcessGroup,
+  timeoutMs: number,
+  serves: () => Promise<boolean>,
+): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (group.child.exitCode !== null || group.child.signalCode !== null)
-      throw new Error(`bridge exited while starting:\n${group.tail()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-      socket.setTimeout(2_000, () => {
-        socket.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return Date.now() - started;
+      throw new Error(`${group.name} exited while starting:\n${group.tail()}`);
+    if (await serves()) return Date.now() - started;
     await sleep(100);
   }
-  throw new Error(`bridge not ready after ${timeoutMs} ms:\n${group.tail()}`);
+  throw new Error(`${group.name} not ready after ${timeoutMs} ms:\n${group.tail()}`);
 }

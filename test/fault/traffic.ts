@@ -3,8 +3,13 @@
  * the bridge), all writing to one Ledger. Every request has a timeout; any failure is recorded and
  * retried after a short pause, and a TCP client whose connection closed is replaced by a new one.
  */
-import { type CmqHttpClient, indexed } from "../../tcp-bridge/src/client/http-client";
+import {
+  type CmqHttpClient,
+  indexed,
+  type ReceivedMessage,
+} from "../../tcp-bridge/src/client/http-client";
 import { TcpClient, TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
+import type { PulledMessage } from "../../tcp-bridge/src/codec/replies";
 import type { Ledger, Random } from "./ledger";
 import { CREDENTIALS, httpClient, sleep } from "./processes";
 
@@ -150,143 +155,199 @@ export class Traffic {
     }
   }
 
-  private drop(client: TcpClient | undefined): undefined {
+  private drop(client: TcpClient | undefined): void {
     if (client) {
       client.close();
       this.clients.delete(client);
     }
-    return undefined;
   }
 
-  private async tcpProducer(name: string): Promise<void> {
-    const { ledger, random, queues } = this.o;
+  /**
+   * Runs `step` over a connected TCP client for as long as `running()` holds, replacing the client
+   * whenever its connection closed (a bridge restart closes every connection).
+   */
+  private async overTcp(
+    name: string,
+    running: () => boolean,
+    step: (client: TcpClient) => Promise<void>,
+  ): Promise<void> {
     let client: TcpClient | undefined;
     let connected = false;
-    while (this.producing) {
-      if (!client || client.closed) {
-        client = this.drop(client);
-        client = await this.connect(name, !connected);
-        if (client) connected = true;
+    while (running()) {
+      if (client && !client.closed) {
+        await step(client);
         continue;
       }
-      const queue = random.pick(queues);
-      const single = random.next() < 0.5;
-      const bodies = Array.from({ length: single ? 1 : random.int(2, 16) }, () =>
-        ledger.newBody(name),
-      );
-      ledger.sending(bodies);
-      try {
-        const ids = single
-          ? [await ledger.timed(client.send(queue, bodies[0] ?? ""))]
-          : await ledger.timed(client.batchSend(queue, bodies));
-        ledger.acked(bodies, ids);
-        ledger.ok(name);
-        await this.pause(5, 40);
-      } catch (e) {
-        ledger.unknown(
-          bodies,
-          e instanceof TcpRequestError ? "after a TCP error reply" : "after no TCP reply",
-        );
-        ledger.error(`${name} ${single ? "send" : "batchSend"}`, e);
-        await this.pause(100, 300);
-      }
+      this.drop(client);
+      client = await this.connect(name, !connected);
+      if (client) connected = true;
     }
     this.drop(client);
+  }
+
+  private tcpProducer(name: string): Promise<void> {
+    return this.overTcp(
+      name,
+      () => this.producing,
+      (client) => this.tcpSend(name, client),
+    );
+  }
+
+  private async tcpSend(name: string, client: TcpClient): Promise<void> {
+    const { ledger, random, queues } = this.o;
+    const queue = random.pick(queues);
+    const single = random.next() < 0.5;
+    const bodies = Array.from({ length: single ? 1 : random.int(2, 16) }, () =>
+      ledger.newBody(name),
+    );
+    ledger.sending(bodies);
+    try {
+      const ids = single
+        ? [await ledger.timed(client.send(queue, bodies[0] ?? ""))]
+        : await ledger.timed(client.batchSend(queue, bodies));
+      ledger.acked(bodies, ids);
+      ledger.ok(name);
+      await this.pause(5, 40);
+    } catch (e) {
+      ledger.unknown(
+        bodies,
+        e instanceof TcpRequestError ? "after a TCP error reply" : "after no TCP reply",
+      );
+      ledger.error(`${name} ${single ? "send" : "batchSend"}`, e);
+      await this.pause(100, 300);
+    }
   }
 
   private async httpConsumer(name: string): Promise<void> {
-    const { ledger, random, queues, waitSeconds } = this.o;
-    const client = this.http();
-    while (this.consuming) {
-      const queueName = random.pick(queues);
-      const issuedAt = performance.now();
-      let received: Awaited<ReturnType<CmqHttpClient["batchReceiveMessage"]>>;
-      try {
-        received = await ledger.timed(client.batchReceiveMessage(queueName, 16, waitSeconds));
-        ledger.ok(name);
-      } catch (e) {
-        ledger.error(`${name} BatchReceiveMessage`, e);
-        await this.pause(100, 300);
-        continue;
-      }
-      if (received.length === 0) continue;
-      const byHandle = new Map<string, { key: string; msgId: string }>();
-      for (const m of received) {
-        const key = ledger.delivered(m.msgBody, String(m.msgId), issuedAt);
-        if (key !== undefined)
-          byHandle.set(String(m.receiptHandle), { key, msgId: String(m.msgId) });
-      }
-      const handles = received.map((m) => String(m.receiptHandle));
-      try {
-        const reply = await ledger.timed(
-          client.call("BatchDeleteMessage", { queueName, ...indexed("receiptHandle", handles) }),
-        );
-        let failed = new Set<string>();
-        if (reply.code !== 0) {
-          ledger.error(`${name} BatchDeleteMessage`, `code ${reply.code} ${reply.message}`);
-          const list: unknown = reply.errorList;
-          failed = new Set(
-            Array.isArray(list)
-              ? list.map((f: { receiptHandle: unknown }) => String(f.receiptHandle))
-              : handles,
-          );
-        }
-        for (const h of handles) {
-          const m = byHandle.get(h);
-          if (m && !failed.has(h)) ledger.deleted(m.key, m.msgId);
-        }
-      } catch (e) {
-        ledger.error(`${name} BatchDeleteMessage`, e);
-        await this.pause(100, 300);
-      }
-    }
+    const calls = httpConsumerCalls(this.http(), this.o.waitSeconds);
+    while (this.consuming) await this.consumeOnce(name, calls);
   }
 
-  private async tcpConsumer(name: string): Promise<void> {
-    const { ledger, random, queues, waitSeconds } = this.o;
-    let client: TcpClient | undefined;
-    let connected = false;
-    while (this.consuming) {
-      if (!client || client.closed) {
-        client = this.drop(client);
-        client = await this.connect(name, !connected);
-        if (client) connected = true;
-        continue;
-      }
-      const queue = random.pick(queues);
-      const issuedAt = performance.now();
-      let pulled: Awaited<ReturnType<TcpClient["batchPull"]>>;
-      try {
-        pulled = await ledger.timed(client.batchPull(queue, 16, waitSeconds));
-        ledger.ok(name);
-      } catch (e) {
-        ledger.error(`${name} batchPull`, e);
-        await this.pause(100, 300);
-        continue;
-      }
-      if (pulled.length === 0) continue;
-      const byHandle = new Map<bigint, { key: string; msgId: string }>();
-      for (const m of pulled) {
-        const key = ledger.delivered(m.body, m.msgId.toString(), issuedAt);
-        if (key !== undefined) byHandle.set(m.receiptHandle, { key, msgId: m.msgId.toString() });
-      }
-      const handles = pulled.map((m) => m.receiptHandle);
-      try {
-        const failures = await ledger.timed(client.batchDelete(queue, handles));
-        if (failures.length > 0)
-          ledger.error(`${name} batchDelete`, `${failures.length} failed: ${failures[0]?.message}`);
-        const failed = new Set(failures.map((f) => f.receiptHandle));
-        for (const h of handles) {
-          const m = byHandle.get(h);
-          if (m && !failed.has(h)) ledger.deleted(m.key, m.msgId);
-        }
-      } catch (e) {
-        ledger.error(`${name} batchDelete`, e);
-        await this.pause(100, 300);
-      }
-    }
-    this.drop(client);
+  private tcpConsumer(name: string): Promise<void> {
+    return this.overTcp(
+      name,
+      () => this.consuming,
+      (client) => this.consumeOnce(name, tcpConsumerCalls(client, this.o.waitSeconds)),
+    );
   }
+
+  /** One receive, then a delete of all it delivered; every outcome goes to the ledger. */
+  private async consumeOnce<Handle>(name: string, calls: ConsumerCalls<Handle>): Promise<void> {
+    const { ledger, random, queues } = this.o;
+    const queue = random.pick(queues);
+    const issuedAt = performance.now();
+    let received: Delivery<Handle>[];
+    try {
+      received = await ledger.timed(calls.receive(queue));
+      ledger.ok(name);
+    } catch (e) {
+      ledger.error(`${name} ${calls.receiveName}`, e);
+      await this.pause(100, 300);
+      return;
+    }
+    if (received.length === 0) return;
+    // Ledger keys of the bodies the test sent (a body never sent has none).
+    const keyByHandle = new Map<Handle, string>();
+    for (const m of received) {
+      const key = ledger.delivered(m.body, m.msgId, issuedAt);
+      if (key !== undefined) keyByHandle.set(m.handle, key);
+    }
+    await this.deleteReceived(name, calls, queue, received, keyByHandle);
+  }
+
+  /** Deletes a received batch; only the deletes the service confirmed count in the ledger. */
+  private async deleteReceived<Handle>(
+    name: string,
+    calls: ConsumerCalls<Handle>,
+    queue: string,
+    received: readonly Delivery<Handle>[],
+    keyByHandle: ReadonlyMap<Handle, string>,
+  ): Promise<void> {
+    const { ledger } = this.o;
+    const handles = received.map((m) => m.handle);
+    try {
+      const { failed, error } = await ledger.timed(calls.remove(queue, handles));
+      if (error !== undefined) ledger.error(`${name} ${calls.deleteName}`, error);
+      for (const m of received) {
+        const key = keyByHandle.get(m.handle);
+        if (key !== undefined && !failed.has(m.handle)) ledger.deleted(key, m.msgId);
+      }
+    } catch (e) {
+      ledger.error(`${name} ${calls.deleteName}`, e);
+      await this.pause(100, 300);
+    }
+  }
+}
+
+/** A received message in the terms both transports share. */
+interface Delivery<Handle> {
+  /** A string over HTTP, the exact bytes over TCP. */
+  body: string | Uint8Array;
+  msgId: string;
+  handle: Handle;
+}
+
+/**
+ * A consumer's receive and delete over one transport. HTTP and TCP name them differently, hand
+ * out different receipt handles and report failed deletes differently; the ledger work is shared.
+ */
+interface ConsumerCalls<Handle> {
+  receiveName: string;
+  deleteName: string;
+  receive(queue: string): Promise<Delivery<Handle>[]>;
+  /** The handles whose delete failed, and what to record as the error when any did. */
+  remove(
+    queue: string,
+    handles: Handle[],
+  ): Promise<{ failed: ReadonlySet<Handle>; error?: string }>;
+}
+
+const fromHttp = (m: ReceivedMessage): Delivery<string> => ({
+  body: m.msgBody,
+  msgId: String(m.msgId),
+  handle: String(m.receiptHandle),
+});
+
+const fromTcp = (m: PulledMessage): Delivery<bigint> => ({
+  body: m.body,
+  msgId: m.msgId.toString(),
+  handle: m.receiptHandle,
+});
+
+function httpConsumerCalls(client: CmqHttpClient, waitSeconds: number): ConsumerCalls<string> {
+  return {
+    receiveName: "BatchReceiveMessage",
+    deleteName: "BatchDeleteMessage",
+    receive: async (queueName) =>
+      (await client.batchReceiveMessage(queueName, 16, waitSeconds)).map(fromHttp),
+    async remove(queueName, handles) {
+      const reply = await client.call("BatchDeleteMessage", {
+        queueName,
+        ...indexed("receiptHandle", handles),
+      });
+      if (reply.code === 0) return { failed: new Set() };
+      // Without a per-handle error list, none of the batch is known to be deleted.
+      const list: unknown = reply.errorList;
+      const failed = Array.isArray(list)
+        ? list.map((f: { receiptHandle: unknown }) => String(f.receiptHandle))
+        : handles;
+      return { failed: new Set(failed), error: `code ${reply.code} ${reply.message}` };
+    },
+  };
+}
+
+function tcpConsumerCalls(client: TcpClient, waitSeconds: number): ConsumerCalls<bigint> {
+  return {
+    receiveName: "batchPull",
+    deleteName: "batchDelete",
+    receive: async (queue) => (await client.batchPull(queue, 16, waitSeconds)).map(fromTcp),
+    async remove(queue, handles) {
+      const failures = await client.batchDelete(queue, handles);
+      const failed = new Set(failures.map((f) => f.receiptHandle));
+      if (failures.length === 0) return { failed };
+      return { failed, error: `${failures.length} failed: ${failures[0]?.message}` };
+    },
+  };
 }
 
 /**

@@ -1,0 +1,214 @@
+/**
+ * The skeleton both fault tests share: wrangler dev and the TCP bridge on free loopback ports, two
+ * queues, traffic from a seeded Random into one Ledger, then round after round wait for every
+ * client to recover, let traffic run a random while, `kill -9` the victim's process group, wait
+ * until it is gone and restart it on the same port; at the end recover once more, drain the
+ * queues, check they stay empty and assert the verdict. afterAll stops whatever the run started.
+ */
+import { afterAll, expect, it } from "vitest";
+import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
+import { Ledger, Random } from "./ledger";
+import {
+  freePort,
+  httpClient,
+  type ProcessGroup,
+  Sandbox,
+  sleep,
+  waitHttpReady,
+  waitTcpReady,
+} from "./processes";
+import { leftovers, type RoundLine, roundLine, verdict } from "./report";
+import { drain, recovered, Traffic } from "./traffic";
+
+export type Victim = "wrangler" | "bridge";
+
+export interface KillRoundsOptions {
+  /** Prefix of every log line and of the sandbox directory. */
+  tag: string;
+  rounds: number;
+  seed: number;
+  /** The process group killed each round; the other one stays up throughout. */
+  victim: Victim;
+  /** Starts the clients that run through every round. */
+  startTraffic(traffic: Traffic): void;
+  /** Stop the rounds' consumers as well and drain with new HTTP consumers instead. */
+  drainOverHttp?: boolean;
+  /** Assertions of this test only, after the shared ones. */
+  finalChecks?(traffic: Traffic): void;
+}
+
+const VISIBILITY_SECONDS = 3;
+const REQUEST_TIMEOUT_MS = 5_000;
+const QUEUES = ["fault-a", "fault-b"];
+const VICTIM_TITLES: Record<Victim, string> = {
+  wrangler: "wrangler dev",
+  bridge: "the TCP bridge",
+};
+
+interface Ports {
+  http: number;
+  tcp: number;
+}
+
+const workerUrl = (ports: Ports) => `http://127.0.0.1:${ports.http}`;
+const endpointOf = (ports: Ports) => `${workerUrl(ports)}/v2/index.php`;
+
+/** Starts a process group and waits until it serves; returns it with how long that took. */
+const START: Record<
+  Victim,
+  (box: Sandbox, ports: Ports) => Promise<{ group: ProcessGroup; readyMs: number }>
+> = {
+  async wrangler(box, ports) {
+    const group = await box.startWrangler(ports.http);
+    return { group, readyMs: await waitHttpReady(endpointOf(ports), group) };
+  },
+  async bridge(box, ports) {
+    const group = box.startBridge(ports.tcp, workerUrl(ports));
+    return { group, readyMs: await waitTcpReady(ports.tcp, group) };
+  },
+};
+
+/** What the rounds of one run share. */
+interface Run {
+  readonly o: KillRoundsOptions;
+  readonly box: Sandbox;
+  readonly ports: Ports;
+  readonly admin: CmqHttpClient;
+  readonly random: Random;
+  readonly ledger: Ledger;
+  readonly traffic: Traffic;
+  readonly rounds: RoundLine[];
+  /** The victim's current process group: a new one after every restart. */
+  victim: ProcessGroup;
+}
+
+/** Declares the test (`rounds` kills of the victim under traffic) and the cleanup after it. */
+export function killRounds(o: KillRoundsOptions): void {
+  let sandbox: Sandbox | undefined;
+  let traffic: Traffic | undefined;
+
+  afterAll(async () => {
+    traffic?.closeAll();
+    if (!sandbox) return;
+    const left = await sandbox.stopAll();
+    if (left.length === 0) sandbox.remove();
+    else console.log(`[${o.tag}] processes survived; logs kept in ${sandbox.dir}`);
+    expect(left, "no wrangler, workerd or bridge process may survive the test").toEqual([]);
+  });
+
+  it(`loses no acknowledged message across ${o.rounds} kill -9 of ${VICTIM_TITLES[o.victim]}`, {
+    timeout: 120_000 + o.rounds * 20_000,
+  }, async () => {
+    expect(o.rounds).toBeGreaterThan(0);
+    const started = performance.now();
+    sandbox = new Sandbox(o.tag);
+    const run = await startRun(o, sandbox);
+    traffic = run.traffic;
+    for (let round = 1; round <= o.rounds; round++) await killRound(run, round);
+    const left = await drainRound(run);
+    const elapsedSeconds = Math.round((performance.now() - started) / 1000);
+    assertVerdict(run, left, elapsedSeconds);
+  });
+}
+
+/** Both process groups up, the queues created, the traffic running. */
+async function startRun(o: KillRoundsOptions, box: Sandbox): Promise<Run> {
+  const ports = { http: await freePort(), tcp: await freePort() };
+  console.log(`[${o.tag}] seed ${o.seed}, ${o.rounds} rounds, sandbox ${box.dir}`);
+  // The bridge forwards to the Worker, so wrangler comes first.
+  const groups = {
+    wrangler: (await START.wrangler(box, ports)).group,
+    bridge: (await START.bridge(box, ports)).group,
+  };
+  const endpoint = endpointOf(ports);
+  const admin = httpClient(endpoint, 15_000);
+  for (const q of QUEUES) await admin.createQueue(q, { visibilityTimeout: VISIBILITY_SECONDS });
+  const random = new Random(o.seed);
+  const ledger = new Ledger(random);
+  const traffic = new Traffic({
+    ledger,
+    random,
+    queues: QUEUES,
+    httpEndpoint: endpoint,
+    tcpPort: ports.tcp,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    waitSeconds: 1,
+  });
+  o.startTraffic(traffic);
+  return { o, box, ports, admin, random, ledger, traffic, rounds: [], victim: groups[o.victim] };
+}
+
+/** One round: recovery, traffic for a random while, kill -9 of the victim, restart, ready. */
+async function killRound(run: Run, round: number): Promise<void> {
+  const { o, ledger, random, traffic } = run;
+  ledger.round = round;
+  const before = ledger.snapshot();
+  const reconnects = traffic.tcpReconnects;
+  // Every client must have recovered (a request of each succeeded) before the next kill.
+  const recoverMs = await recovered(ledger, traffic.names, `before round ${round}`);
+  const runMs = random.int(200, 1_800);
+  await sleep(runMs);
+  run.victim.kill9();
+  const gone = await run.victim.gone(10_000);
+  expect(gone, `${o.victim} group ${run.victim.pgid} still running after kill -9`).toBe(true);
+  const downMs = random.int(0, 600);
+  await sleep(downMs);
+  const restart = await START[o.victim](run.box, run.ports);
+  run.victim = restart.group;
+  roundLine(
+    o.tag,
+    ledger,
+    run.rounds,
+    before,
+    `all clients ok after ${recoverMs} ms (${traffic.tcpReconnects - reconnects} reconnects), ` +
+      `killed ${runMs} ms later, down ${downMs} ms + restart ${restart.readyMs} ms`,
+  );
+}
+
+/**
+ * Recovery after the last restart, then the producers stop and the consumers drain the queues;
+ * returns how many messages a last receive still found.
+ */
+async function drainRound(run: Run): Promise<number> {
+  const { o, ledger, traffic } = run;
+  ledger.round = o.rounds + 1;
+  const before = ledger.snapshot();
+  const recoverMs = await recovered(ledger, traffic.names, "after the last restart");
+  await sleep(1_000);
+  await traffic.stopProducers();
+  if (o.drainOverHttp) {
+    await traffic.stopConsumers();
+    traffic.httpConsumers(2);
+  }
+  const drainMs = await drain(run.admin, QUEUES, VISIBILITY_SECONDS, 120_000);
+  await traffic.stopConsumers();
+  const left = await leftovers(ledger, run.admin, QUEUES);
+  const how = o.drainOverHttp
+    ? "all traffic stopped 1 s later, drained over HTTP"
+    : "producers stopped 1 s later, drained";
+  roundLine(
+    o.tag,
+    ledger,
+    run.rounds,
+    before,
+    `all clients ok after ${recoverMs} ms, ${how} in ${drainMs} ms`,
+  );
+  return left;
+}
+
+/** The summary, then the assertions every fault test makes, then the test's own. */
+function assertVerdict(run: Run, left: number, elapsedSeconds: number): void {
+  const { o, ledger, traffic } = run;
+  const v = verdict(
+    o.tag,
+    ledger,
+    run.rounds,
+    `${o.rounds} rounds in ${elapsedSeconds} s, seed ${o.seed}, TCP reconnects ${traffic.tcpReconnects}`,
+  );
+  expect(left, "messages left after the drain").toBe(0);
+  expect(v).toEqual({ ...v, lost: 0, duplicatedAfterDelete: 0, corrupt: 0, unexpected: 0 });
+  expect(v.acknowledged).toBeGreaterThan(0);
+  // Nothing waited beyond its own timeout (plus scheduling slack on a loaded machine).
+  expect(ledger.maxLatencyMs).toBeLessThan(REQUEST_TIMEOUT_MS + 1_000 + 3_000);
+  o.finalChecks?.(traffic);
+}
