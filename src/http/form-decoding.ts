@@ -22,7 +22,17 @@ function hexValue(byte: number | undefined): number {
   return -1;
 }
 
+function utf8Text(bytes: Uint8Array, what: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return fail({ kind: "malformedRequest", reason: `${what}: not UTF-8 text` });
+  }
+}
+
 function decodeComponent(bytes: Uint8Array, what: string): string {
+  // Most keys and many values carry no escapes: no byte-by-byte copy for them.
+  if (!bytes.includes(PERCENT) && !bytes.includes(PLUS)) return utf8Text(bytes, what);
   const out = new Uint8Array(bytes.length);
   let n = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -37,11 +47,7 @@ function decodeComponent(bytes: Uint8Array, what: string): string {
       i += 2;
     } else out[n++] = b;
   }
-  try {
-    return utf8.decode(out.subarray(0, n));
-  } catch {
-    return fail({ kind: "malformedRequest", reason: `${what}: not UTF-8 text` });
-  }
+  return utf8Text(out.subarray(0, n), what);
 }
 
 /** Decodes `a=1&b=2` bytes into pairs; empty segments (`a=1&&b=2`) are skipped. */

@@ -17,9 +17,13 @@ export interface CmqRequest {
 }
 
 async function readBody(request: Request): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const length = request.headers.get("content-length");
+  const declared = Number(length ?? "0");
   if (declared > MAX_REQUEST_BYTES) fail({ kind: "requestTooLarge", limit: MAX_REQUEST_BYTES });
   if (!request.body) return new Uint8Array(0);
+  // HTTP framing holds a body to its declared length: read it in one native call. Only a body
+  // of unknown length (chunked) is read piece by piece against the bound.
+  if (length !== null) return new Uint8Array(await request.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();

@@ -31,6 +31,21 @@ describe("malformed requests", () => {
       "(10420)",
     ],
     [
+      "a body of undeclared length (streamed) over the size limit",
+      () => {
+        const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+        let left = Math.ceil(MAX_REQUEST_BYTES / chunk.length) + 1;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (left-- > 0) controller.enqueue(chunk);
+            else controller.close();
+          },
+        });
+        return new Request(ENDPOINT, { method: "POST", body });
+      },
+      "(10420)",
+    ],
+    [
       "too many parameters",
       () =>
         new Request(ENDPOINT, {
