@@ -5,7 +5,15 @@
  * owns a temporary directory and every group it ever started, and stops and checks them at the end.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -138,6 +146,11 @@ export class ProcessGroup {
 export class Sandbox {
   readonly dir: string;
   readonly persistDir: string;
+  /**
+   * TMPDIR of every process started here: Miniflare's temporary directories, which a SIGKILLed
+   * wrangler cannot remove, go with the sandbox.
+   */
+  private readonly tmpDir: string;
   private readonly groups: ProcessGroup[] = [];
   private readonly onExit = () => {
     for (const g of this.groups) g.kill9();
@@ -148,6 +161,8 @@ export class Sandbox {
   constructor(prefix: string) {
     this.dir = mkdtempSync(join(tmpdir(), `cmq-fault-${prefix}-`));
     this.persistDir = join(this.dir, "state");
+    this.tmpDir = join(this.dir, "tmp");
+    mkdirSync(this.tmpDir);
     // Last resort should the test process be torn down before afterAll runs.
     process.once("exit", this.onExit);
   }
@@ -231,7 +246,7 @@ export class Sandbox {
     this.starts += 1;
     const group = ProcessGroup.start(name, process.execPath, args, {
       cwd,
-      env: { ...process.env, ...env },
+      env: { ...process.env, TMPDIR: this.tmpDir, ...env },
       logPath: join(this.dir, `${name}-${this.starts}.log`),
     });
     this.groups.push(group);
