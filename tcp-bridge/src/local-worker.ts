@@ -93,8 +93,16 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
   if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
   if (options.inspectorPort !== undefined) mfOptions.inspectorPort = options.inspectorPort;
   const mf = new Miniflare(mfOptions);
-  await mf.ready;
-  const url = await mf.unsafeGetDirectURL();
+  let url: URL;
+  try {
+    await mf.ready;
+    url = await mf.unsafeGetDirectURL();
+  } catch (error) {
+    // A port in use, say: leave no workerd and no bundle behind.
+    await mf.dispose().catch(() => {});
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: url.toString().replace(/\/$/, ""),
     dispose: async () => {

@@ -42,7 +42,11 @@ let worker: LocalWorker | undefined;
 function stop(exitCode = 0): void {
   if (stopping) return;
   stopping = true;
-  void worker?.dispose();
+  // Exit once the Worker is disposed (its workerd stopped, its bundle removed), or after 5 s.
+  void Promise.race([
+    worker?.dispose().catch(() => {}),
+    new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+  ]).then(() => process.exit(exitCode));
   for (const child of children) {
     if (child.pid !== undefined && child.exitCode === null) {
       try {
@@ -52,7 +56,6 @@ function stop(exitCode = 0): void {
       }
     }
   }
-  setTimeout(() => process.exit(exitCode), 1000).unref();
 }
 
 process.on("SIGINT", () => stop(0));
