@@ -92,6 +92,14 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
   // The layout `wrangler dev --persist-to` uses, so both see the same queues.
   if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
   if (options.inspectorPort !== undefined) mfOptions.inspectorPort = options.inspectorPort;
+  // Miniflare ends the process on SIGINT/SIGTERM itself, before any async clean-up can run.
+  const removeBundle = () => rmSync(outdir, { recursive: true, force: true });
+  process.once("exit", removeBundle);
+  const disposeAll = async () => {
+    await mf.dispose().catch(() => {});
+    removeBundle();
+    process.removeListener("exit", removeBundle);
+  };
   const mf = new Miniflare(mfOptions);
   let url: URL;
   try {
@@ -99,16 +107,12 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     url = await mf.unsafeGetDirectURL();
   } catch (error) {
     // A port in use, say: leave no workerd and no bundle behind.
-    await mf.dispose().catch(() => {});
-    rmSync(outdir, { recursive: true, force: true });
+    await disposeAll();
     throw error;
   }
   return {
     url: url.toString().replace(/\/$/, ""),
-    dispose: async () => {
-      await mf.dispose();
-      rmSync(outdir, { recursive: true, force: true });
-    },
+    dispose: disposeAll,
   };
 }
 
