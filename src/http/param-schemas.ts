@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CmqErrorData } from "../domain/errors";
 import { parseUint64 } from "../domain/ids";
-import { MAX_BATCH, NAME_PATTERN, type Range } from "../domain/limits";
+import { MAX_BATCH, NAME_PATTERN, type Range, type RangeWithDefault } from "../domain/limits";
 import type { CmqIssueParams } from "./params";
 
 type Ctx = z.core.$RefinementCtx;
@@ -54,6 +54,23 @@ export function optionalInt(name: string, range: Range) {
     .optional()
     .transform((v) => (v === "" ? undefined : v))
     .pipe(intParam(name, range).optional());
+}
+
+/**
+ * A list action's paging parameters, `offset` within `offsets` and `limit` within `limits`; the
+ * parsed values have CMQ's defaults filled in (offset 0, the default limit).
+ */
+export function pagingParams(offsets: Range, limits: RangeWithDefault) {
+  return {
+    searchWord: z.string().optional(),
+    offset: optionalInt("offset", offsets).transform((v) => v ?? 0),
+    limit: optionalInt("limit", limits).transform((v) => v ?? limits.default),
+  };
+}
+
+/** The paging part of a list action's parsed input. */
+export function pageQuery(input: { searchWord?: string; offset: number; limit: number }) {
+  return { searchWord: input.searchWord, offset: input.offset, limit: input.limit };
 }
 
 /** A non-empty message body (size against the queue's maxMsgSize is the domain's check). */

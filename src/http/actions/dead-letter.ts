@@ -9,7 +9,7 @@ import { z } from "zod";
 import { DEAD_LETTER_LIMITS, LIST_LIMIT, MAX_QUEUES_PER_TENANT } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
 import { type Action, action, replaySafeAction } from "../action";
-import { nameParam, optionalInt } from "../param-schemas";
+import { nameParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
 const UnbindDeadLetterQueue = action(
@@ -25,18 +25,11 @@ const UnbindDeadLetterQueue = action(
 const ListDeadLetterSourceQueues = replaySafeAction(
   z.object({
     deadLetterQueueName: nameParam("queue"),
-    searchWord: z.string().optional(),
-    offset: optionalInt("offset", { min: 0, max: MAX_QUEUES_PER_TENANT }),
-    limit: optionalInt("limit", LIST_LIMIT),
+    ...pagingParams({ min: 0, max: MAX_QUEUES_PER_TENANT }, LIST_LIMIT),
   }),
   async (ctx, input) => {
-    const query = {
-      searchWord: input.searchWord,
-      offset: input.offset ?? 0,
-      limit: input.limit ?? LIST_LIMIT.default,
-    };
     const page = unwrap(
-      await catalogObject(ctx).deadLetterSources(input.deadLetterQueueName, query),
+      await catalogObject(ctx).deadLetterSources(input.deadLetterQueueName, pageQuery(input)),
     );
     return {
       totalCount: page.total,

@@ -15,7 +15,7 @@ import {
 } from "../../domain/queue/meta";
 import type { QueueView } from "../../domain/queue/queue-store";
 import { type Action, action, replaySafeAction } from "../action";
-import { intParam, nameParam, optionalInt } from "../param-schemas";
+import { intParam, nameParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -89,22 +89,10 @@ const DeleteQueue = action(z.object(queueName), async (ctx, input) => {
 
 const ListQueue = replaySafeAction(
   z.object({
-    searchWord: z.string().optional(),
-    offset: optionalInt("offset", { min: 0, max: MAX_QUEUES_PER_TENANT }),
-    limit: optionalInt("limit", LIST_LIMIT),
+    ...pagingParams({ min: 0, max: MAX_QUEUES_PER_TENANT }, LIST_LIMIT),
   }),
   async (ctx, input) => {
-    const page = unwrap(
-      await catalogObject(ctx).list(
-        "queue",
-        {
-          searchWord: input.searchWord,
-          offset: input.offset ?? 0,
-          limit: input.limit ?? LIST_LIMIT.default,
-        },
-        ctx.stamp,
-      ),
-    );
+    const page = unwrap(await catalogObject(ctx).list("queue", pageQuery(input), ctx.stamp));
     return {
       totalCount: page.total,
       queueList: page.entries.map((e) => ({ queueId: e.id, queueName: e.name })),

@@ -11,7 +11,7 @@ import {
 } from "../../domain/topic/subscription-rules";
 import type { Subscription } from "../../domain/topic/subscriptions";
 import { type Action, action, replaySafeAction } from "../action";
-import { nameParam, optionalInt } from "../param-schemas";
+import { nameParam, pageQuery, pagingParams } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -122,19 +122,12 @@ const Unsubscribe = action(z.object(names), async (ctx, input) => {
 const ListSubscriptionByTopic = replaySafeAction(
   z.object({
     topicName: nameParam("topic"),
-    searchWord: z.string().optional(),
-    offset: optionalInt("offset", SUBSCRIPTION_LIST_OFFSET),
-    limit: optionalInt("limit", SUBSCRIPTION_LIST_LIMIT),
+    ...pagingParams(SUBSCRIPTION_LIST_OFFSET, SUBSCRIPTION_LIST_LIMIT),
   }),
   async (ctx, input) => {
-    const query = {
-      searchWord: input.searchWord,
-      offset: input.offset ?? 0,
-      limit: input.limit ?? SUBSCRIPTION_LIST_LIMIT.default,
-    };
     const page = await topicObject(ctx, input.topicName).listSubscriptions(
       { topic: input.topicName },
-      query,
+      pageQuery(input),
     );
     // A deleted topic lists as empty, as the Java SDK's tests expect (§9 R6).
     if (!page.ok && page.error.kind === "topicNotFound")

@@ -5,7 +5,14 @@ import { unwrap } from "../../domain/outcome";
 import type { FilterType } from "../../domain/topic/filter";
 import type { TopicView } from "../../domain/topic/topic-store";
 import { type Action, action, replaySafeAction } from "../action";
-import { batchParam, bodyParam, nameParam, optionalInt } from "../param-schemas";
+import {
+  batchParam,
+  bodyParam,
+  nameParam,
+  optionalInt,
+  pageQuery,
+  pagingParams,
+} from "../param-schemas";
 import { type ActionContext, catalogObject, topicObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -77,17 +84,10 @@ const DeleteTopic = action(z.object(topicName), async (ctx, input) => {
 
 const ListTopic = replaySafeAction(
   z.object({
-    searchWord: z.string().optional(),
-    offset: optionalInt("offset", { min: 0, max: MAX_TOPICS_PER_TENANT }),
-    limit: optionalInt("limit", LIST_LIMIT),
+    ...pagingParams({ min: 0, max: MAX_TOPICS_PER_TENANT }, LIST_LIMIT),
   }),
   async (ctx, input) => {
-    const query = {
-      searchWord: input.searchWord,
-      offset: input.offset ?? 0,
-      limit: input.limit ?? LIST_LIMIT.default,
-    };
-    const page = unwrap(await catalogObject(ctx).list("topic", query, ctx.stamp));
+    const page = unwrap(await catalogObject(ctx).list("topic", pageQuery(input), ctx.stamp));
     return {
       totalCount: page.total,
       topicList: page.entries.map((e) => ({ topicId: e.id, topicName: e.name })),
