@@ -27,6 +27,20 @@ function outside(value: number, min: number, max: number): boolean {
   return !Number.isInteger(value) || value < min || value > max;
 }
 
+/** An optional field's value outside `range`, worded as the HTTP API words it. */
+function outOfRange(
+  name: string,
+  value: number | undefined,
+  range: { min: number; max: number },
+): CmqErrorData | undefined {
+  if (value === undefined || !outside(value, range.min, range.max)) return undefined;
+  return {
+    kind: "parameterOutOfRange",
+    name,
+    detail: `${value} is not within ${range.min}-${range.max}`,
+  };
+}
+
 export function checkRequest(r: TcpRequest): CmqErrorData | undefined {
   switch (r.kind) {
     case "send":
@@ -46,28 +60,14 @@ export function checkRequest(r: TcpRequest): CmqErrorData | undefined {
       if (!NAME_PATTERN.test(r.queue)) return { kind: "invalidName", what: "queue", name: r.queue };
       if (outside(r.max, 1, MAX_BATCH))
         return { kind: "batchSizeOutOfRange", name: "num_msg", max: MAX_BATCH };
-      if (
-        r.waitSeconds !== undefined &&
-        outside(r.waitSeconds, POLLING_WAIT_SECONDS.min, POLLING_WAIT_SECONDS.max)
-      ) {
-        return {
-          kind: "parameterOutOfRange",
-          name: "poll_wait_seconds",
-          detail: `${r.waitSeconds} is not within 0-30`,
-        };
-      }
-      const vt = QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout;
-      if (
-        r.visibilityTimeoutSeconds !== undefined &&
-        outside(r.visibilityTimeoutSeconds, vt.min, vt.max)
-      ) {
-        return {
-          kind: "parameterOutOfRange",
-          name: "visible_timeout",
-          detail: `not within ${vt.min}-${vt.max}`,
-        };
-      }
-      return undefined;
+      return (
+        outOfRange("poll_wait_seconds", r.waitSeconds, POLLING_WAIT_SECONDS) ??
+        outOfRange(
+          "visible_timeout",
+          r.visibilityTimeoutSeconds,
+          QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout,
+        )
+      );
     }
     case "delete":
       if (!NAME_PATTERN.test(r.queue)) return { kind: "invalidName", what: "queue", name: r.queue };
