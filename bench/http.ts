@@ -7,8 +7,8 @@
  *   npm run bench:http -- [--seconds 5] [--concurrency 16]
  */
 import { parseArgs } from "node:util";
+import { startMiniflareWorker } from "../local/local-worker";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
-import { startMiniflareWorker } from "../tcp-bridge/src/local-worker";
 import { leanFetch } from "./lib/lean-fetch";
 import { abba, runLoad } from "./lib/load";
 import { report } from "./lib/report";

@@ -3,11 +3,11 @@
  * loopback port, plus clients for both: what the bridge integration tests run against.
  */
 
+import { startLocalWorker } from "../../local/local-worker";
 import { startBridge } from "../../tcp-bridge/src/bridge";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { TcpClient, type TcpClientOptions } from "../../tcp-bridge/src/client/tcp-client";
 import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
-import { startLocalWorker } from "../../tcp-bridge/src/local-worker";
 
 export const CREDENTIALS = {
   secretId: "AKIDcmqEdgeLocalDefault",

@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { startMiniflareWorker } from "../../local/local-worker";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { TcpClient } from "../../tcp-bridge/src/client/tcp-client";
-import { startMiniflareWorker } from "../../tcp-bridge/src/local-worker";
 
 export interface SoakOptions {
   connections: number;

@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { TCP_LIMITS } from "../../src/domain/limits";
+import { TCP_LIMITS } from "../src/domain/limits";
 import { type LocalWorker, startMiniflareWorker } from "./local-worker";
 
 const { values } = parseArgs({
@@ -94,7 +94,7 @@ setInterval(() => {
 }, 1000).unref();
 
 worker = await startMiniflareWorker({
-  configPath: new URL("../../wrangler.toml", import.meta.url).pathname,
+  configPath: new URL("../wrangler.toml", import.meta.url).pathname,
   port: Number(httpPort),
   persistTo: values["persist-to"],
 });
@@ -102,7 +102,7 @@ worker = await startMiniflareWorker({
 startChild("tcp bridge", process.execPath, [
   "--import",
   "tsx",
-  new URL("./main.ts", import.meta.url).pathname,
+  new URL("../tcp-bridge/src/main.ts", import.meta.url).pathname,
   "--port",
   values["tcp-port"],
   "--worker-url",
@@ -111,7 +111,7 @@ startChild("tcp bridge", process.execPath, [
 
 /** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
 function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
-  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
   const line = /^CMQ_CREDENTIALS\s*=\s*'(.*)'\s*$/m.exec(toml);
   return line?.[1] ? JSON.parse(line[1])[0] : undefined;
 }
