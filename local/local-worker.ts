@@ -5,7 +5,8 @@
  *   (DESIGN.md "Local serving"); storage can persist in the same place `wrangler dev` keeps it.
  *   Requests reach the Worker on a socket of its own, not through Miniflare's entry worker (a
  *   quarter of workerd's CPU per request in profiles; it adds request.cf, logging and dev-registry
- *   routing, none of which cmq-edge uses).
+ *   routing, none of which cmq-edge uses). A disconnect relay sits in front of that socket
+ *   (disconnect-relay.ts), so a client that goes away cancels its request.
  * - `startLocalWorker`: through wrangler itself (`unstable_startWorker`), bundling on the fly.
  */
 import { execFileSync } from "node:child_process";
@@ -18,6 +19,7 @@ import {
   unstable_readConfig,
   unstable_startWorker,
 } from "wrangler";
+import { type Relay, startDisconnectRelay } from "./disconnect-relay";
 
 export interface LocalWorker {
   /** Origin without a trailing slash, e.g. http://127.0.0.1:8787 */
@@ -87,7 +89,8 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     // Miniflare's entry worker still listens, on a free port; clients use the direct socket.
     host: "127.0.0.1",
     port: 0,
-    unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port ?? 0 }],
+    // Behind the disconnect relay, which listens on the port asked for.
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   } as Parameters<typeof convertV4MiniflareOptions>[0]);
   // The layout `wrangler dev --persist-to` uses, so both see the same queues.
   if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
@@ -95,25 +98,27 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
   // Miniflare ends the process on SIGINT/SIGTERM itself, before any async clean-up can run.
   const removeBundle = () => rmSync(outdir, { recursive: true, force: true });
   process.once("exit", removeBundle);
+  let relay: Relay | undefined;
   const disposeAll = async () => {
+    await relay?.close();
     await mf.dispose().catch(() => {});
     removeBundle();
     process.removeListener("exit", removeBundle);
   };
   const mf = new Miniflare(mfOptions);
-  let url: URL;
   try {
     await mf.ready;
-    url = await mf.unsafeGetDirectURL();
+    const direct = await mf.unsafeGetDirectURL();
+    relay = await startDisconnectRelay("127.0.0.1", options.port ?? 0, {
+      host: direct.hostname,
+      port: Number(direct.port),
+    });
   } catch (error) {
     // A port in use, say: leave no workerd and no bundle behind.
     await disposeAll();
     throw error;
   }
-  return {
-    url: url.toString().replace(/\/$/, ""),
-    dispose: disposeAll,
-  };
+  return { url: `http://127.0.0.1:${relay.port}`, dispose: disposeAll };
 }
 
 function bundleName(outdir: string): string {
