@@ -4,6 +4,7 @@
  * @module
  */
 import { fail } from "../domain/errors";
+import { requestReceiver } from "../objects/receiver";
 import { findAction } from "./action-table";
 import { authenticate } from "./auth";
 import { authConfig } from "./credentials";
@@ -11,7 +12,11 @@ import { collectParams, parseParams } from "./params";
 import { readCmqRequest } from "./request-reading";
 import { replyResponse } from "./respond";
 
-export async function handleCmqRequest(request: Request, env: Env): Promise<Response> {
+export async function handleCmqRequest(
+  request: Request,
+  env: Env,
+  execution: ExecutionContext,
+): Promise<Response> {
   const cmq = await readCmqRequest(request);
   const principal = await authenticate(cmq, authConfig(env), Date.now());
   const input = collectParams(cmq.params);
@@ -21,6 +26,13 @@ export async function handleCmqRequest(request: Request, env: Env): Promise<Resp
   const params = parseParams(action.schema, input);
   const stamp = action.replaySafe ? undefined : principal.stamp;
   const client = typeof input.RequestClient === "string" ? input.RequestClient : "unknown";
-  const ctx = { env, appId: principal.credential.appId, stamp, client, host: cmq.host };
+  const ctx = {
+    env,
+    appId: principal.credential.appId,
+    stamp,
+    client,
+    host: cmq.host,
+    receiver: requestReceiver(request, execution),
+  };
   return replyResponse(await action.run(ctx, params));
 }

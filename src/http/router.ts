@@ -19,5 +19,5 @@ function toErrorResponse(error: unknown): Response {
 
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorResponse });
 
-router.post(BRIDGE_ROUTE, (request, env) => handleBridgeRequest(request, env));
-router.all("*", (request, env) => handleCmqRequest(request, env));
+router.post(BRIDGE_ROUTE, (request, env, ctx) => handleBridgeRequest(request, env, ctx));
+router.all("*", (request, env, ctx) => handleCmqRequest(request, env, ctx));

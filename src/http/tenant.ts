@@ -2,6 +2,7 @@
 import { catalogObjectName, topicObjectName } from "../domain/object-names";
 import type { RequestStamp } from "../domain/replay-guard";
 import { QueueShards } from "../objects/queue-shards";
+import type { Receiver } from "../objects/receiver";
 
 /** Whose objects: the Worker's bindings and the tenant's appId. */
 export type Tenant = Pick<ActionContext, "env" | "appId">;
@@ -15,6 +16,8 @@ export interface ActionContext {
   client: string;
   /** The host the request was sent to: cmq-edge's own address. */
   host: string;
+  /** The client, which a long poll stops waiting for when it goes away. */
+  receiver?: Receiver;
 }
 
 /** The queue's objects, one or many (src/objects/queue-shards.ts). */

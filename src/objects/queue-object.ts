@@ -21,6 +21,7 @@ import type { SendGroup } from "../domain/queue/send";
 import type { TraceEntry } from "../domain/queue/trace";
 import type { ConfirmResult } from "../domain/queue/transaction";
 import { AlarmSchedule } from "./alarm-schedule";
+import { Cancellations } from "./cancellations";
 import { HandOffMover, handOffThrough } from "./hand-off-mover";
 import { durableSql } from "./sql-adapter";
 import { Waiters } from "./waiters";
@@ -28,14 +29,14 @@ import { Waiters } from "./waiters";
 export interface ReceiveCall extends ReceiveRequest {
   /** Long-poll wait; absent means the queue's pollingWaitSeconds. */
   waitSeconds?: number;
+  /** Names the receive for cancelWait(), when its receiver may go away (src/objects/receiver.ts). */
+  waiter?: string;
 }
 
 export class QueueObject extends DurableObject<Env> {
   private readonly store: QueueStore;
   private readonly waiters = new Waiters();
-  /** Ids of the awaitVisible calls parked now, and those of them cancelled. */
-  private readonly watching = new Set<string>();
-  private readonly cancelled = new Set<string>();
+  private readonly cancellations = new Cancellations();
   private readonly alarms: AlarmSchedule;
   private readonly mover: HandOffMover;
 
@@ -81,7 +82,9 @@ export class QueueObject extends DurableObject<Env> {
   }
 
   async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
-    return this.alarms.afterChange(attempt(() => this.store.attributes(call, Date.now())));
+    const outcome = attempt(() => this.store.attributes(call, Date.now()));
+    if (outcome.ok) outcome.value.waitingReceiverNum = this.waiters.size;
+    return this.alarms.afterChange(outcome);
   }
 
   /** Attributes, and the dead-letter policy unless undefined (the catalog has bound it). */
@@ -123,14 +126,17 @@ export class QueueObject extends DurableObject<Env> {
 
   /**
    * Receives up to `max` messages, waiting up to the long-poll time for one to become visible (a
-   * send, or a delay or visibility timeout running out) without polling the table in a loop.
+   * send, or a delay or visibility timeout running out) without polling the table in a loop. A
+   * receive cancelled by `cancelWait(waiter)` ends with noMessage and takes nothing.
    */
   async receive(call: QueueCall, request: ReceiveCall): Promise<Outcome<ReceivedMessage[]>> {
+    const names = request.waiter === undefined ? [] : [request.waiter];
     const outcome = await attemptAsync(async () => {
       const waitSeconds = request.waitSeconds ?? this.store.pollingWaitSeconds(call);
       const deadline = Date.now() + waitSeconds * 1000;
       let attemptCall = call;
       for (;;) {
+        if (this.cancellations.any(names)) fail({ kind: "noMessage" });
         const now = Date.now();
         const { messages, deadLettered } = this.store.receive(attemptCall, request, now);
         // The request stamp is recorded once, by the first attempt.
@@ -143,54 +149,61 @@ export class QueueObject extends DurableObject<Env> {
           return messages;
         }
         if (now >= deadline) fail({ kind: "noMessage" });
-        if (this.waiters.size >= MAX_WAITERS_PER_QUEUE) {
-          fail({ kind: "tooManyWaiters", queue: call.queue, limit: MAX_WAITERS_PER_QUEUE });
-        }
-        const next = this.store.nextVisibleAt(now);
-        await this.waiters.wait(next === null ? deadline : Math.min(deadline, next));
+        await this.park(call, now, deadline, names);
       }
     });
     return this.alarms.afterChange(outcome);
+  }
+
+  /** Waits until woken, or the deadline or the next visibility change. Fails: tooManyWaiters. */
+  private async park(
+    call: QueueCall,
+    now: number,
+    deadline: number,
+    names: readonly string[],
+  ): Promise<void> {
+    if (this.waiters.size >= MAX_WAITERS_PER_QUEUE) {
+      fail({ kind: "tooManyWaiters", queue: call.queue, limit: MAX_WAITERS_PER_QUEUE });
+    }
+    const next = this.store.nextVisibleAt(now);
+    await this.waiters.wait(next === null ? deadline : Math.min(deadline, next), names);
   }
 
   /**
    * A sharded queue's long poll (src/objects/queue-shards.ts): waits up to `waitSeconds` until a
    * receive here would find a message, without taking it, so a receiver parked on every shard
    * claims messages from one only. `visible` is false at the deadline (absent `waitSeconds`: the
-   * queue's pollingWaitSeconds), or when cancelled by `cancelWait(id)`.
+   * queue's pollingWaitSeconds), or when cancelled by `cancelWait` of `id` (this round's name) or
+   * of `waiter` (the whole receive's).
    */
   async awaitVisible(
     call: QueueCall,
     waitSeconds: number | undefined,
     id: string,
+    waiter?: string,
   ): Promise<Outcome<{ visible: boolean; deadline: number }>> {
-    this.watching.add(id);
-    try {
-      return await attemptAsync(async () => {
-        const wait = waitSeconds ?? this.store.pollingWaitSeconds(call);
-        const deadline = Date.now() + wait * 1000;
-        for (;;) {
-          const now = Date.now();
-          if (this.store.hasVisible(call, now)) return { visible: true, deadline };
-          if (now >= deadline || this.cancelled.has(id)) return { visible: false, deadline };
-          if (this.waiters.size >= MAX_WAITERS_PER_QUEUE) {
-            fail({ kind: "tooManyWaiters", queue: call.queue, limit: MAX_WAITERS_PER_QUEUE });
-          }
-          const next = this.store.nextVisibleAt(now);
-          await this.waiters.wait(next === null ? deadline : Math.min(deadline, next), id);
+    const names = waiter === undefined ? [id] : [id, waiter];
+    return attemptAsync(async () => {
+      const wait = waitSeconds ?? this.store.pollingWaitSeconds(call);
+      const deadline = Date.now() + wait * 1000;
+      for (;;) {
+        const now = Date.now();
+        if (this.store.hasVisible(call, now)) return { visible: true, deadline };
+        if (now >= deadline || this.cancellations.any(names)) {
+          return { visible: false, deadline };
         }
-      });
-    } finally {
-      this.watching.delete(id);
-      this.cancelled.delete(id);
-    }
+        await this.park(call, now, deadline, names);
+      }
+    });
   }
 
-  /** Ends the awaitVisible call named `id`, once another shard has answered the receiver. */
-  async cancelWait(id: string): Promise<void> {
-    if (!this.watching.has(id)) return;
-    this.cancelled.add(id);
-    this.waiters.cancel(id);
+  /**
+   * Ends the receive or awaitVisible calls named `name`, here now or arriving later: another shard
+   * has answered the receiver, or the receiver went away.
+   */
+  async cancelWait(name: string): Promise<void> {
+    this.cancellations.cancel(name, Date.now());
+    this.waiters.cancel(name);
   }
 
   /** Takes messages handed over by another queue of the tenant (src/objects/hand-off-mover.ts). */
@@ -227,6 +240,13 @@ export class QueueObject extends DurableObject<Env> {
   /** What happened to a message while the queue traced (EdgeGetMessageTrace). */
   async messageTrace(call: QueueCall, msgId: bigint): Promise<Outcome<TraceEntry[]>> {
     return attempt(() => this.store.trace(call, msgId));
+  }
+
+  /** Gives back messages taken for a receiver that went away before its reply left. */
+  async returnUnread(call: QueueCall, handles: bigint[]): Promise<Outcome<number>> {
+    const outcome = attempt(() => this.store.returnUnread(call, handles, Date.now()));
+    if (outcome.ok) this.waiters.wake(outcome.value);
+    return this.alarms.afterChange(outcome);
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {

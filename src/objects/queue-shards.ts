@@ -34,6 +34,7 @@ import {
 import type { TraceEntry } from "../domain/queue/trace";
 import type { ConfirmResult } from "../domain/queue/transaction";
 import type { QueueObject, ReceiveCall } from "./queue-object";
+import type { Receiver } from "./receiver";
 
 type QueueStub = DurableObjectStub<QueueObject>;
 
@@ -180,29 +181,82 @@ export class QueueShards {
     );
   }
 
-  /** Receive is replay-safe: no stamp to record. Fails with noMessage when the wait ends empty. */
-  async receive(call: QueueCall, request: ReceiveCall): Promise<Outcome<ReceivedMessage[]>> {
+  /**
+   * Receive is replay-safe: no stamp to record. Fails with noMessage when the wait ends empty.
+   * With a `receiver`, a wait it abandons is cancelled on every shard, and messages taken for it
+   * after it left go back unread (a vanished client must not hide or dead-letter messages).
+   */
+  async receive(
+    call: QueueCall,
+    request: ReceiveCall,
+    receiver?: Receiver,
+  ): Promise<Outcome<ReceivedMessage[]>> {
+    if (!receiver) return this.receiveRouted(call, request);
+    // The invocation must outlive a client that leaves, or the clean-up below never runs.
+    let finished = () => {};
+    receiver.waitUntil(new Promise<void>((resolve) => (finished = resolve)));
+    const waiter = request.waiter ?? crypto.randomUUID();
+    const cancel = () => receiver.waitUntil(this.cancelReceive(waiter));
+    receiver.signal.addEventListener("abort", cancel, { once: true });
+    try {
+      const outcome = await this.receiveRouted(call, { ...request, waiter }, receiver.signal);
+      if (!outcome.ok || !receiver.signal.aborted) return outcome;
+      receiver.waitUntil(
+        this.returnUnread(
+          call,
+          outcome.value.map((m) => m.receiptHandle),
+        ),
+      );
+      return NO_MESSAGE;
+    } finally {
+      receiver.signal.removeEventListener("abort", cancel);
+      finished();
+    }
+  }
+
+  private receiveRouted(call: QueueCall, request: ReceiveCall, signal?: AbortSignal) {
     return this.routed((shards) =>
       shards === 1
         ? this.stub(0).receive(this.call(call, 1, false), request)
-        : this.receiveSharded(call, request, shards),
+        : this.receiveSharded(call, request, shards, signal),
     );
+  }
+
+  /**
+   * Ends receive `waiter` on every shard, parked now or arriving later: its receiver went away
+   * (a bridge client's connection closed; an HTTP request's signal aborted).
+   */
+  async cancelReceive(waiter: string): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.shards }, (_, shard) => this.stub(shard).cancelWait(waiter)),
+    );
+  }
+
+  /** Gives back messages taken for a receiver that left before its reply did. */
+  async returnUnread(call: QueueCall, handles: bigint[]): Promise<Outcome<void>> {
+    const outcome = await this.scatter(handles, shardOfHandle, async (shard, shards, part) => {
+      const back = await this.stub(shard).returnUnread(this.call(call, shards, false), part);
+      return back.ok ? ok(part.map(() => undefined)) : back;
+    });
+    return outcome.ok ? ok(undefined) : outcome;
   }
 
   private async receiveSharded(
     call: QueueCall,
     request: ReceiveCall,
     shards: number,
+    signal?: AbortSignal,
   ): Promise<Outcome<ReceivedMessage[]>> {
     let start = rotation++ % shards;
     let deadline: number | undefined;
     for (;;) {
+      if (signal?.aborted) return NO_MESSAGE;
       const swept = await this.sweep(call, request, shards, start);
       if (!swept.ok || swept.value.length > 0) return swept;
       const wait =
         deadline === undefined ? request.waitSeconds : Math.max(0, deadline - Date.now()) / 1000;
       if (wait === 0) return NO_MESSAGE;
-      const woke = await this.awaitAny(call, shards, wait);
+      const woke = await this.awaitAny(call, shards, wait, request.waiter);
       if (!woke.ok) return woke;
       deadline ??= woke.value.deadline;
       if (woke.value.shard === null) return NO_MESSAGE;
@@ -238,7 +292,9 @@ export class QueueShards {
     call: QueueCall,
     shards: number,
     waitSeconds: number | undefined,
+    waiter?: string,
   ): Promise<Outcome<{ shard: number | null; deadline: number }>> {
+    // A name per round, for cancelling the other shards once one answers; `waiter` ends them all.
     const id = crypto.randomUUID();
     const settled = new Set<number>();
     const waits = Array.from({ length: shards }, async (_, shard) => {
@@ -246,6 +302,7 @@ export class QueueShards {
         this.call(call, shards, false),
         waitSeconds,
         id,
+        waiter,
       );
       settled.add(shard);
       return { shard, outcome };

@@ -6,7 +6,7 @@ interface Waiter {
   /** When its timer fires: its deadline, or when the next invisible message becomes visible. */
   until: number;
   /** Names the waiter for cancel(). */
-  id?: string;
+  names: readonly string[];
   wake: () => void;
 }
 
@@ -18,11 +18,11 @@ export class Waiters {
   }
 
   /** Resolves when woken, or at `until` (Unix ms), whichever comes first. */
-  wait(until: number, id?: string): Promise<void> {
+  wait(until: number, names: readonly string[] = []): Promise<void> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         until,
-        id,
+        names,
         wake: () => {
           clearTimeout(timer);
           const i = this.parked.indexOf(waiter);
@@ -40,9 +40,9 @@ export class Waiters {
     for (const waiter of this.parked.slice(0, n)) waiter.wake();
   }
 
-  /** Wakes the waiter named `id`, if parked. */
-  cancel(id: string): void {
-    for (const waiter of this.parked.filter((w) => w.id === id)) waiter.wake();
+  /** Wakes the waiters named `name`, if parked. */
+  cancel(name: string): void {
+    for (const waiter of this.parked.filter((w) => w.names.includes(name))) waiter.wake();
   }
 
   wakeAll(): void {

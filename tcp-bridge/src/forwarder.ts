@@ -4,6 +4,7 @@
  * (Batcher); each frame still gets its own result. A pull that must wait parks on its own.
  */
 
+import { randomUUID } from "node:crypto";
 import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
 import type {
   BridgeMessage,
@@ -149,13 +150,35 @@ export class Forwarder {
     return this.channel.call({ op: "transactionQueries", appId, queue, producer, limit });
   }
 
-  /** A pull that may park in a long poll goes on its own. Aborted when its connection closes. */
-  receive(
+  /**
+   * A pull that may park in a long poll goes on its own. When `signal` aborts (its connection
+   * closed) the Worker is told to end the wait, and the call returns whatever it took by then,
+   * for `returnUnread` — never cut off mid-answer, which would lose messages already taken.
+   */
+  async receive(
     appId: string,
     queue: string,
     request: { max: number; waitSeconds?: number; visibilityTimeoutSeconds?: number },
-    signal?: AbortSignal,
+    signal: AbortSignal,
   ): Promise<BridgeOutcome<BridgeMessage[]>> {
-    return this.channel.call({ op: "receive", appId, queue, ...request }, signal);
+    const waiter = randomUUID();
+    const cancel = () => {
+      this.channel.call({ op: "cancelReceive", appId, queue, waiter }).catch(() => {
+        // The wait then runs out by itself; what it takes still goes back unread.
+      });
+    };
+    signal.addEventListener("abort", cancel, { once: true });
+    try {
+      return await this.channel.call({ op: "receive", appId, queue, ...request, waiter });
+    } finally {
+      signal.removeEventListener("abort", cancel);
+    }
+  }
+
+  /** Gives back what pulls took for a client that is gone, so it is not hidden or counted. */
+  async returnUnread(appId: string, queue: string, messages: BridgeMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const handles = messages.map((m) => m.receiptHandle);
+    await this.channel.call({ op: "returnUnread", appId, queue, handles });
   }
 }

@@ -92,10 +92,15 @@ const HANDLERS: HandlerTable = {
     // What is there now comes in a call shared with other pulls; only an empty queue is
     // waited on (absent a wait, the queue's pollingWaitSeconds applies).
     let outcome = await forwarder.pullNow(appId, r.queue, request);
-    if (outcome.ok && outcome.value.length === 0 && r.waitSeconds !== 0) {
+    if (outcome.ok && outcome.value.length === 0 && r.waitSeconds !== 0 && !signal.aborted) {
       outcome = await forwarder.receive(appId, r.queue, request, signal);
     }
     if (!outcome.ok) return errorReply(outcome.error);
+    if (signal.aborted) {
+      // The client is gone: what was taken for it goes back unread, its receive not counted.
+      await forwarder.returnUnread(appId, r.queue, outcome.value);
+      return undefined;
+    }
     if (outcome.value.length === 0) return errorReply({ kind: "noMessage" });
     return { kind: "pulled", batch: r.batch, messages: outcome.value.map(pulled) };
   },

@@ -31,6 +31,7 @@ const view = (counts: Partial<QueueView>): QueueView => ({
   rewindMsgNum: 0,
   minMsgTime: 0,
   transactionMsgNum: 0,
+  waitingReceiverNum: 0,
   deadLetterPolicy: null,
   redrive: null,
   redriveMoved: 0,

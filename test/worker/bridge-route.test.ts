@@ -1,3 +1,4 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
@@ -76,7 +77,11 @@ describe("bridge route: token", () => {
       body: JSON.stringify(FIXTURE),
       headers: { authorization: "Bearer " },
     });
-    const response = await handleBridgeRequest(request, { ...env, CMQ_BRIDGE_TOKEN: configured });
+    const response = await handleBridgeRequest(
+      request,
+      { ...env, CMQ_BRIDGE_TOKEN: configured },
+      createExecutionContext(),
+    );
     expect(response.status).toBe(401);
   });
 
@@ -263,6 +268,41 @@ describe("bridge route: queues", () => {
   });
 });
 
+describe("bridge route: receivers that go away", () => {
+  it("gives back unread what a pull took for a client that closed, its receive not counted", async () => {
+    const queue = await createQueue();
+    await cmq("SendMessage", { queueName: queue, msgBody: "back" });
+    const [taken] = await value({ op: "receive", appId: APP_A, queue, max: 1, waitSeconds: 0 });
+    expect(
+      await value({ op: "returnUnread", appId: APP_A, queue, handles: [taken.receiptHandle, "x"] }),
+    ).toBeNull();
+    const again = await cmq("ReceiveMessage", { queueName: queue, pollingWaitSeconds: 0 });
+    expect(again).toMatchObject({ code: 0, msgBody: "back", dequeueCount: 1 });
+  });
+
+  it("ends a receive whose cancel arrived first, and a parked one, taking nothing", async () => {
+    const queue = await createQueue();
+    expect(await value({ op: "cancelReceive", appId: APP_A, queue, waiter: "early" })).toBeNull();
+    await cmq("SendMessage", { queueName: queue, msgBody: "untouched" });
+    const early = { op: "receive", appId: APP_A, queue, max: 1, waitSeconds: 20, waiter: "early" };
+    expect(await value(early)).toEqual([]);
+    await cmq("ReceiveMessage", { queueName: queue, pollingWaitSeconds: 0 });
+
+    const parked = value({ ...early, waiter: "parked" });
+    await vi.waitFor(
+      async () =>
+        expect((await cmq("GetQueueAttributes", { queueName: queue })).waitingReceiverNum).toBe(1),
+      { timeout: 10_000, interval: 20 },
+    );
+    await value({ op: "cancelReceive", appId: APP_A, queue, waiter: "parked" });
+    expect(await parked).toEqual([]);
+    expect(await cmq("GetQueueAttributes", { queueName: queue })).toMatchObject({
+      activeMsgNum: 0,
+      inactiveMsgNum: 1,
+    });
+  });
+});
+
 describe("bridge route: topics", () => {
   it("publishes to a topic whose queue subscription delivers the message", async () => {
     const queue = await createQueue();
@@ -372,7 +412,7 @@ describe("bridge route: invalid calls", () => {
       body: JSON.stringify({ op: "receive", appId: APP_A, queue: "q", max: 1 }),
       headers: token(),
     });
-    const response = await handleBridgeRequest(request, broken);
+    const response = await handleBridgeRequest(request, broken, createExecutionContext());
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ ok: false, error: { kind: "internal" } });
     expect(logged).toHaveBeenCalledOnce();

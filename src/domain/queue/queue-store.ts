@@ -46,6 +46,7 @@ import {
 } from "./receive";
 import { type RedriveItem, redriveBatch, redriven, startRedrive } from "./redrive";
 import { expireMessages, expireRewindable, nextExpiry } from "./retention";
+import { returnUnread } from "./return-unread";
 import { continueRewind, startRewind } from "./rewind";
 import { QUEUE_MIGRATIONS } from "./schema";
 import { type SendGroup, sendGroups } from "./send";
@@ -84,6 +85,8 @@ export interface QueueView {
   minMsgTime: number;
   /** Transaction messages waiting for commit or rollback. */
   transactionMsgNum: number;
+  /** Long polls waiting now: in memory, so the object shell fills it in (0 here). */
+  waitingReceiverNum: number;
   deadLetterPolicy: DeadLetterPolicy | null;
   redrive: Redrive | null;
   redriveMoved: number;
@@ -215,6 +218,11 @@ export class QueueStore {
 
   receive(call: QueueCall, request: ReceiveRequest, now: number): ReceiveResult {
     return this.change(call, now, (meta) => receiveBatch(this.sql, meta, request, now));
+  }
+
+  /** Gives back messages whose receiver vanished before the reply left; how many went back. */
+  returnUnread(call: QueueCall, handles: readonly bigint[], now: number): number {
+    return this.change(call, now, (meta) => returnUnread(this.sql, meta, handles, now));
   }
 
   delete(call: QueueCall, handles: readonly bigint[], now: number): DeleteItemResult[] {
@@ -365,6 +373,7 @@ export class QueueStore {
       rewindMsgNum: c.rewindable,
       minMsgTime: oldest?.enqueued_at ?? 0,
       transactionMsgNum: c.half,
+      waitingReceiverNum: 0,
       deadLetterPolicy: meta.deadLetterPolicy,
       redrive: meta.redrive,
       redriveMoved: meta.redriveMoved,

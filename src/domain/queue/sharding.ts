@@ -73,6 +73,8 @@ export function mergeViews(views: readonly QueueView[]): QueueView {
     merged.rewindMsgNum += view.rewindMsgNum;
     merged.transactionMsgNum += view.transactionMsgNum;
     merged.redriveMoved += view.redriveMoved;
+    // A sharded receive parks on every shard at once: count it once.
+    merged.waitingReceiverNum = Math.max(merged.waitingReceiverNum, view.waitingReceiverNum);
     if (view.minMsgTime !== 0 && (merged.minMsgTime === 0 || view.minMsgTime < merged.minMsgTime))
       merged.minMsgTime = view.minMsgTime;
     merged.redrive ??= view.redrive;

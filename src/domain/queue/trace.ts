@@ -25,7 +25,9 @@ export type TraceEventName =
   | "expired"
   | "committed"
   | "rolledBack"
-  | "rewound";
+  | "rewound"
+  /** Taken for a receiver whose client was gone: visible again, the receive not counted. */
+  | "returnedUnread";
 
 /** How a message arrived: the transport and the client that sent it. */
 export interface Origin {

@@ -51,8 +51,10 @@ function attributeFields(view: QueueView) {
     minMsgTime: seconds(view.minMsgTime),
     // CMQ documents it as a string (JSON text); absent when unset.
     ...(view.deadLetterPolicy ? { deadLetterPolicy: JSON.stringify(view.deadLetterPolicy) } : {}),
-    // cmq-edge's own: transaction messages awaiting commit or rollback, and redrive progress.
+    // cmq-edge's own: transaction messages awaiting commit or rollback, long polls waiting now,
+    // and redrive progress.
     transactionMsgNum: view.transactionMsgNum,
+    waitingReceiverNum: view.waitingReceiverNum,
     redriveStatus: view.redrive ? "running" : "idle",
     redriveMovedMsgNum: view.redriveMoved,
   };

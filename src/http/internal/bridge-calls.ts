@@ -8,6 +8,7 @@ import { parseUint64 } from "../../domain/ids";
 import { MAX_BATCH } from "../../domain/limits";
 import type { Outcome } from "../../domain/outcome";
 import type { ReceivedMessage } from "../../domain/queue/receive";
+import type { Receiver } from "../../objects/receiver";
 import { authConfig } from "../credentials";
 import { verifyTcpAuth } from "../tcp-auth";
 import { queueObject, topicObject } from "../tenant";
@@ -17,10 +18,12 @@ import type {
   BridgeMessage,
   BridgeOutcome,
   BridgeResult,
+  CancelReceiveCall,
   ConfirmCall,
   DeleteCall,
   PublishCall,
   ReceiveCall,
+  ReturnUnreadCall,
   SendCall,
   TransactionQueriesCall,
 } from "./bridge-protocol";
@@ -60,7 +63,8 @@ async function send(call: SendCall, env: Env): Answer<"send"> {
   return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
 }
 
-async function receive(call: ReceiveCall, env: Env): Answer<"receive"> {
+/** The bridge's call is the receiver: it aborts when the bridge gives up on it (client gone). */
+async function receive(call: ReceiveCall, env: Env, receiver: Receiver): Answer<"receive"> {
   const stub = queueObject({ env, appId: call.appId }, call.queue);
   const outcome = await stub.receive(
     { queue: call.queue },
@@ -68,11 +72,27 @@ async function receive(call: ReceiveCall, env: Env): Answer<"receive"> {
       max: call.max,
       waitSeconds: call.waitSeconds,
       visibilityTimeoutSeconds: call.visibilityTimeoutSeconds,
+      waiter: call.waiter,
     },
+    receiver,
   );
   if (outcome.ok) return { ok: true, value: outcome.value.map(message) };
   // An empty pull is a normal answer here; the bridge gives the TCP client its "no message".
   return outcome.error.kind === "noMessage" ? { ok: true, value: [] } : outcome;
+}
+
+async function cancelReceive(call: CancelReceiveCall, env: Env): Answer<"cancelReceive"> {
+  await queueObject({ env, appId: call.appId }, call.queue).cancelReceive(call.waiter);
+  return { ok: true, value: null };
+}
+
+async function returnUnread(call: ReturnUnreadCall, env: Env): Answer<"returnUnread"> {
+  const handles = call.handles.flatMap((h) => parseUint64(h) ?? []);
+  const outcome = await queueObject({ env, appId: call.appId }, call.queue).returnUnread(
+    { queue: call.queue },
+    handles,
+  );
+  return outcome.ok ? { ok: true, value: null } : outcome;
 }
 
 async function remove(call: DeleteCall, env: Env): Answer<"delete"> {
@@ -124,14 +144,22 @@ async function transactionQueries(
 }
 
 /** Object failures come back as `ok: false`; a failed auth throws its CmqError. */
-export function runBridgeCall(call: BridgeCall, env: Env): Answer<keyof BridgeResult> {
+export function runBridgeCall(
+  call: BridgeCall,
+  env: Env,
+  receiver: Receiver,
+): Answer<keyof BridgeResult> {
   switch (call.op) {
     case "auth":
       return auth(call, env);
     case "send":
       return send(call, env);
     case "receive":
-      return receive(call, env);
+      return receive(call, env, receiver);
+    case "cancelReceive":
+      return cancelReceive(call, env);
+    case "returnUnread":
+      return returnUnread(call, env);
     case "delete":
       return remove(call, env);
     case "publish":

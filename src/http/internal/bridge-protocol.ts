@@ -41,6 +41,27 @@ export interface ReceiveCall {
   max: number;
   waitSeconds?: number;
   visibilityTimeoutSeconds?: number;
+  /** Names the receive, so `cancelReceive` can end it when the TCP client goes away. */
+  waiter?: string;
+}
+
+/** Ends the receive named `waiter` (parked, or arriving later): its TCP client is gone. */
+export interface CancelReceiveCall {
+  op: "cancelReceive";
+  appId: string;
+  queue: string;
+  waiter: string;
+}
+
+/**
+ * Messages a pull took for a TCP client whose connection closed before the reply could be written:
+ * they go back at once, their receive not counted.
+ */
+export interface ReturnUnreadCall {
+  op: "returnUnread";
+  appId: string;
+  queue: string;
+  handles: string[];
 }
 
 export interface DeleteCall {
@@ -81,6 +102,8 @@ export type BridgeCall =
   | AuthCall
   | SendCall
   | ReceiveCall
+  | CancelReceiveCall
+  | ReturnUnreadCall
   | DeleteCall
   | PublishCall
   | ConfirmCall
@@ -106,6 +129,8 @@ export interface BridgeResult {
   send: BridgeOutcome<string[]>[];
   /** An empty list when nothing arrived within the wait. */
   receive: BridgeMessage[];
+  cancelReceive: null;
+  returnUnread: null;
   /** One outcome per handle. */
   delete: BridgeOutcome<null>[];
   publish: BridgeOutcome<string[]>[];

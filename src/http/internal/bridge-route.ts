@@ -6,6 +6,7 @@
  */
 import { fail } from "../../domain/errors";
 import { attemptAsync } from "../../domain/outcome";
+import { requestReceiver } from "../../objects/receiver";
 import { parseParams } from "../params";
 import { runBridgeCall } from "./bridge-calls";
 import type { BridgeCall, BridgeOutcome } from "./bridge-protocol";
@@ -24,14 +25,19 @@ async function readCall(request: Request): Promise<BridgeCall> {
   return parseParams(BridgeCallSchema, json);
 }
 
-export async function handleBridgeRequest(request: Request, env: Env): Promise<Response> {
+export async function handleBridgeRequest(
+  request: Request,
+  env: Env,
+  execution: ExecutionContext,
+): Promise<Response> {
   if (!(await bridgeTokenMatches(request, env))) {
     return reply(401, { ok: false, error: { kind: "bridgeUnauthorized" } });
   }
   try {
     const call = await attemptAsync(() => readCall(request));
     if (!call.ok) return reply(400, call);
-    const outcome = await attemptAsync(() => runBridgeCall(call.value, env));
+    const receiver = requestReceiver(request, execution);
+    const outcome = await attemptAsync(() => runBridgeCall(call.value, env, receiver));
     return reply(200, outcome.ok ? outcome.value : outcome);
   } catch (error) {
     // The error only: a call may carry an auth signature, which stays out of the logs.

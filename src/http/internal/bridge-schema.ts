@@ -18,6 +18,7 @@ const int = (range: Range) => z.number().int().min(range.min).max(range.max);
 const appId = z.string().min(1);
 const queue = nameParam("queue");
 const bodies = z.array(z.string());
+const waiter = z.string().min(1).max(64);
 
 const AuthCall = z.object({
   op: z.literal("auth"),
@@ -54,6 +55,17 @@ const ReceiveCall = z.object({
   max: int({ min: 1, max: MAX_COALESCED_RECEIVE }),
   waitSeconds: int(POLLING_WAIT_SECONDS).optional(),
   visibilityTimeoutSeconds: int(QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout).optional(),
+  waiter: waiter.optional(),
+});
+
+const CancelReceiveCall = z.object({ op: z.literal("cancelReceive"), appId, queue, waiter });
+
+const ReturnUnreadCall = z.object({
+  op: z.literal("returnUnread"),
+  appId,
+  queue,
+  // What one (coalesced) pull took; malformed handles are skipped like stale ones.
+  handles: z.array(z.string()).max(MAX_COALESCED_RECEIVE),
 });
 
 const DeleteCall = z.object({
@@ -94,6 +106,8 @@ export const BridgeCallSchema: z.ZodType<BridgeCall> = z.discriminatedUnion("op"
   AuthCall,
   SendCall,
   ReceiveCall,
+  CancelReceiveCall,
+  ReturnUnreadCall,
   DeleteCall,
   PublishCall,
   ConfirmCall,
