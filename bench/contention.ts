@@ -5,7 +5,7 @@
  * so any second delivery would be a duplicate).
  *
  * One producer and one consumer run first, as the baseline; then the crowd on a queue of one
- * shard, and on a queue of `--shards` shards (src/objects/queue-shards.ts).
+ * shard, and on a queue of `--shards` shards (src/objects/queue-client/).
  *
  *   npm run bench:contention -- [--producers 32] [--consumers 32] [--seconds 10] [--shards 4]
  */

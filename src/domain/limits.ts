@@ -25,7 +25,7 @@ export const QUEUE_ATTRIBUTE_LIMITS = {
   rewindSeconds: { min: 0, max: 1_296_000, default: 0 },
   // cmq-edge's own: 1 records each message's lifecycle (EdgeGetMessageTrace), as API 3.0's Trace.
   trace: { min: 0, max: 1, default: 0 },
-  // cmq-edge's own: how many objects hold the queue's messages (src/objects/queue-shards.ts).
+  // cmq-edge's own: how many objects hold the queue's messages (src/objects/queue-client/).
   // Fixed at CreateQueue.
   shards: { min: 1, max: 16, default: 1 },
 } as const satisfies Record<string, RangeWithDefault>;

@@ -1,7 +1,7 @@
 /** Where a tenant's objects live (src/domain/object-names.ts), for the actions of a request. */
 import { catalogObjectName, topicObjectName } from "../domain/object-names";
 import type { RequestStamp } from "../domain/replay-guard";
-import { QueueShards } from "../objects/queue-shards";
+import { QueueClient } from "../objects/queue-client/queue-client";
 import type { Receiver } from "../objects/receiver";
 
 /** Whose objects: the Worker's bindings and the tenant's appId. */
@@ -20,9 +20,9 @@ export interface ActionContext {
   receiver?: Receiver;
 }
 
-/** The queue's objects, one or many (src/objects/queue-shards.ts). */
-export function queueObject(ctx: Tenant, queueName: string): QueueShards {
-  return new QueueShards(ctx.env, ctx.appId, queueName);
+/** The queue's objects, one or many (src/objects/queue-client/). */
+export function queueObject(ctx: Tenant, queueName: string): QueueClient {
+  return new QueueClient(ctx.env, ctx.appId, queueName);
 }
 
 export function catalogObject(ctx: Tenant) {

@@ -22,7 +22,7 @@ import type { FilterType } from "../domain/topic/filter";
 import type { TopicView } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
 import { NameLocks } from "./name-locks";
-import { QueueShards } from "./queue-shards";
+import { QueueClient } from "./queue-client/queue-client";
 import { durableSql } from "./sql-adapter";
 
 /** What the catalog needs to create a queue or topic object. */
@@ -142,8 +142,8 @@ export class CatalogObject extends DurableObject<Env> {
     await this.locks.with(DEAD_LETTER_LOCK, async () => this.store.bindDeadLetter(source, dlq));
   }
 
-  private queue(appId: string, name: string): QueueShards {
-    return new QueueShards(this.env, appId, name);
+  private queue(appId: string, name: string): QueueClient {
+    return new QueueClient(this.env, appId, name);
   }
 
   async createTopic(

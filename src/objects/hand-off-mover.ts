@@ -5,10 +5,10 @@
  * hand-off harmlessly. A refused hand-off (queue gone or full) is retried after a pause.
  */
 import { DEAD_LETTER_LIMITS } from "../domain/limits";
-import { queueObjectName } from "../domain/object-names";
 import type { Outcome } from "../domain/outcome";
 import type { HandOff } from "../domain/queue/dead-letter";
 import type { QueueStore } from "../domain/queue/queue-store";
+import { QueueClient } from "./queue-client/queue-client";
 
 export type HandOffPort = (
   appId: string,
@@ -16,12 +16,10 @@ export type HandOffPort = (
   items: HandOff[],
 ) => Promise<Outcome<void>>;
 
+/** Through the queue client, so a sharded receiving queue takes hand-offs on every shard. */
 export function handOffThrough(env: Env): HandOffPort {
   return (appId, queue, items) =>
-    env.QUEUE.get(env.QUEUE.idFromName(queueObjectName(appId, queue))).acceptHandOff(
-      { queue },
-      items,
-    );
+    new QueueClient(env, appId, queue).acceptHandOff({ queue }, items);
 }
 
 export class HandOffMover {

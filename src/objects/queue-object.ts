@@ -170,7 +170,7 @@ export class QueueObject extends DurableObject<Env> {
   }
 
   /**
-   * A sharded queue's long poll (src/objects/queue-shards.ts): waits up to `waitSeconds` until a
+   * A sharded queue's long poll (src/objects/queue-client/): waits up to `waitSeconds` until a
    * receive here would find a message, without taking it, so a receiver parked on every shard
    * claims messages from one only. `visible` is false at the deadline (absent `waitSeconds`: the
    * queue's pollingWaitSeconds), or when cancelled by `cancelWait` of `id` (this round's name) or

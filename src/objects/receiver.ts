@@ -1,7 +1,7 @@
 /**
  * Who a receive answers, as the queue client sees it: whether it is still there (the abort signal
  * of the HTTP request, or of the bridge's call) and a way to finish clean-up after it left. A
- * receiver that goes away must not take messages (src/objects/queue-shards.ts `receive`).
+ * receiver that goes away must not take messages (src/objects/queue-client/sharded-receive.ts).
  */
 export interface Receiver {
   /** Aborts when the client can no longer be answered. */

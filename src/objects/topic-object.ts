@@ -6,7 +6,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChoreReport } from "../domain/chore-report";
 import { fail } from "../domain/errors";
-import { queueObjectName } from "../domain/object-names";
 import { attempt, type Outcome } from "../domain/outcome";
 import type { PublishGroup } from "../domain/topic/publish";
 import type {
@@ -23,6 +22,7 @@ import {
 } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
 import { postPush } from "./http-push";
+import { QueueClient } from "./queue-client/queue-client";
 import { durableSql } from "./sql-adapter";
 import { Delivery } from "./topic-delivery";
 
@@ -39,10 +39,10 @@ export class TopicObject extends DurableObject<Env> {
     this.store = new TopicStore(durableSql(ctx.storage));
     this.delivery = new Delivery(this.store, {
       push: (url, request) => postPush(url, request),
+      // Through the queue client, so a sharded queue takes deliveries on every shard.
       sendToQueue: (appId, queue, groups) => {
-        const stub = env.QUEUE.get(env.QUEUE.idFromName(queueObjectName(appId, queue)));
         const origin = { via: "topic" as const, client: this.store.topicName() };
-        return stub.send(
+        return new QueueClient(env, appId, queue).send(
           { queue },
           groups.map((bodies) => ({ bodies, delaySeconds: 0, origin })),
         );

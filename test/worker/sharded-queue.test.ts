@@ -1,10 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { defaultQueueAttributes } from "../../src/domain/queue/meta";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 import { cmq, createQueue, ENDPOINT, indexed, type Reply, send, TENANT_A, uniqueName } from "./cmq";
-import { parkedReceivers, queueStub } from "./objects";
+import { parkedReceivers, queueStub, topicStub } from "./objects";
 
 const SHARDS = 4;
 const appId = TEST_CREDENTIALS[0]?.appId ?? "";
@@ -23,6 +23,17 @@ async function drain(queueName: string): Promise<Reply[]> {
     expect(reply.code).toBe(0);
     all.push(...reply.msgInfoList);
   }
+}
+
+/** Messages on each shard now (live ones: active, in flight, delayed). */
+async function perShard(queueName: string): Promise<number[]> {
+  const counts: number[] = [];
+  for (let shard = 0; shard < SHARDS; shard++) {
+    const view = await queueStub(queueName, appId, shard).attributes({ queue: queueName });
+    if (!view.ok) throw new Error(`shard ${shard}: ${view.error.kind}`);
+    counts.push(view.value.activeMsgNum + view.value.inactiveMsgNum + view.value.delayMsgNum);
+  }
+  return counts;
 }
 
 async function parkedOn(queueName: string, shard: number): Promise<number> {
@@ -140,5 +151,60 @@ describe("sharded queues (shards attribute)", () => {
     expect(new Set(ids.map(shardOf)).size).toBe(2);
     expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({ activeMsgNum: 16 });
     expect(await drain(queueName)).toHaveLength(16);
+  });
+
+  it("spreads 1,000 topic deliveries to a sharded queue over every shard", async () => {
+    const queueName = await createQueue({ shards: SHARDS });
+    const topicName = uniqueName("t");
+    expect((await cmq("CreateTopic", { topicName })).code).toBe(0);
+    const subscription = { topicName, subscriptionName: "s", protocol: "queue" };
+    expect((await cmq("Subscribe", { ...subscription, endpoint: queueName })).code).toBe(0);
+    for (let i = 0; i < 1000; i += 16) {
+      const bodies = Array.from({ length: Math.min(16, 1000 - i) }, (_, k) => `p${i + k}`);
+      const reply = await cmq("BatchPublishMessage", { topicName, ...indexed("msgBody", bodies) });
+      expect(reply.code).toBe(0);
+    }
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(topicStub(topicName));
+        expect((await cmq("GetQueueAttributes", { queueName })).activeMsgNum).toBe(1000);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    const spread = await perShard(queueName);
+    console.log(`1,000 topic deliveries over ${SHARDS} shards: ${spread.join(" / ")}`);
+    expect(spread.every((n) => n > 0)).toBe(true);
+    expect(spread.reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+
+  it("lets a sharded dead-letter queue take hand-offs on every shard", async () => {
+    const dlq = await createQueue({ shards: SHARDS });
+    const deadLetterPolicy = JSON.stringify({
+      deadLetterQueue: dlq,
+      policy: 0,
+      maxReceiveCount: 1,
+    });
+    const source = await createQueue({ visibilityTimeout: 1, deadLetterPolicy });
+    for (let i = 0; i < 64; i += 16) {
+      const bodies = Array.from({ length: 16 }, (_, k) => `d${i + k}`);
+      await cmq("BatchSendMessage", { queueName: source, ...indexed("msgBody", bodies) });
+    }
+    expect(await drain(source)).toHaveLength(64);
+    // Due again after a second: the receive that finds them marks them for the dead-letter queue.
+    expect(await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 2 })).toMatchObject(
+      {
+        code: 7000,
+      },
+    );
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(queueStub(source));
+        expect((await cmq("GetQueueAttributes", { queueName: dlq })).activeMsgNum).toBe(64);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    const spread = await perShard(dlq);
+    expect(spread.every((n) => n > 0)).toBe(true);
+    expect((await cmq("GetQueueAttributes", { queueName: source })).activeMsgNum).toBe(0);
   });
 });

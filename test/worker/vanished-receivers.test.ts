@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { QueueShards } from "../../src/objects/queue-shards";
+import { QueueClient } from "../../src/objects/queue-client/queue-client";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 import { cmq, createQueue, ENDPOINT, send, TENANT_A } from "./cmq";
@@ -68,7 +68,7 @@ describe("receivers that go away", () => {
     await cmq("SendMessage", { queueName, msgBody: "kept" });
     const gone = new AbortController();
     gone.abort();
-    const queue = new QueueShards(env, TEST_CREDENTIALS[0]?.appId ?? "", queueName);
+    const queue = new QueueClient(env, TEST_CREDENTIALS[0]?.appId ?? "", queueName);
     const cleanUp: Promise<unknown>[] = [];
     const outcome = await queue.receive(
       { queue: queueName },

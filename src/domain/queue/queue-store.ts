@@ -65,7 +65,7 @@ export interface QueueCall {
   queue: string;
   stamp?: RequestStamp;
   /**
-   * How many shards the caller routes over (src/objects/queue-shards.ts); a stale count is refused
+   * How many shards the caller routes over (src/objects/queue-client/); a stale count is refused
    * before anything changes, so the caller can re-route. Absent: the caller does not route.
    */
   shards?: number;

@@ -1,5 +1,5 @@
 /**
- * The pure part of sharded queues (src/objects/queue-shards.ts): which shard an item goes to, how
+ * The pure part of sharded queues (src/objects/queue-client/): which shard an item goes to, how
  * per-shard answers fold back into request order, and how the shards' views add up to the queue's.
  * A queue with `shards` = 1 is one object and never comes here.
  * @module
@@ -23,6 +23,19 @@ export function shardOfHandle(handle: bigint, shards: number): number {
 export function shardOfMessageId(msgId: bigint, shards: number): number {
   const shard = parseMessageId(msgId)?.shard ?? 0;
   return shard < shards ? shard : 0;
+}
+
+/**
+ * The shard that takes a hand-off (dead letter, redrive): fixed by its key, so a retried hand-off
+ * meets the shard that remembers it (each shard keeps its own hand-off keys). FNV-1a of the key.
+ */
+export function shardOfHandOffKey(key: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
 }
 
 /** Item indexes per shard, in item order within each shard. */
