@@ -21,6 +21,7 @@ export async function handleCmqRequest(request: Request, env: Env): Promise<Resp
   const params = parseParams(action.schema, input);
   const stamp = action.replaySafe ? undefined : principal.stamp;
   const client = typeof input.RequestClient === "string" ? input.RequestClient : "unknown";
-  const ctx = { env, appId: principal.credential.appId, stamp, client, host: cmq.host };
+  const { host, scheme } = cmq;
+  const ctx = { env, appId: principal.credential.appId, stamp, client, host, scheme };
   return replyResponse(await action.run(ctx, params));
 }

@@ -13,8 +13,10 @@ export interface ActionContext {
   stamp?: RequestStamp;
   /** The SDK's RequestClient, for the message trace. */
   client: string;
-  /** The host the request was sent to: cmq-edge's own address. */
+  /** The host the request was sent to: cmq-edge's own address, with `scheme`. */
   host: string;
+  /** The scheme the request came in on (`http:`, `https:`). */
+  scheme: string;
 }
 
 /** The queue's objects, one or many (src/objects/queue-shards.ts). */

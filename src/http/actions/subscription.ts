@@ -11,6 +11,7 @@ import {
 } from "../../domain/topic/subscription-rules";
 import type { Subscription } from "../../domain/topic/subscriptions";
 import { type Action, action, replaySafeAction } from "../action";
+import { isOwnAddress } from "../own-address";
 import { nameParam, pageQuery, pagingParams } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
@@ -43,18 +44,6 @@ function settingsPatch(input: {
       ? { bindingKeys: input.bindingKey ?? input.bindindKey }
       : {}),
   };
-}
-
-function hostname(host: string): string {
-  return host.replace(/:\d+$/, "").toLowerCase();
-}
-
-function pointsAtSelf(endpoint: string, ownHost: string): boolean {
-  try {
-    return hostname(new URL(endpoint).host) === hostname(ownHost);
-  } catch {
-    return false;
-  }
 }
 
 /** Every spelling SDKs read: `protocal` (PY, CPP) and `filterTags` (PY) too (§5.11, §9 R7). */
@@ -91,7 +80,7 @@ const Subscribe = action(
       fail({ kind: "invalidEndpoint", reason: `queue ${input.endpoint} does not exist` });
     }
     // Pushes to cmq-edge itself would loop (or hammer its own API): subscribe a queue instead.
-    if (protocol === "http" && pointsAtSelf(input.endpoint, ctx.host)) {
+    if (protocol === "http" && isOwnAddress(input.endpoint, ctx)) {
       fail({
         kind: "invalidEndpoint",
         reason: "the endpoint is cmq-edge itself; subscribe a queue instead",
