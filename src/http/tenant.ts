@@ -9,7 +9,7 @@ export type Tenant = Pick<ActionContext, "env" | "appId">;
 export interface ActionContext {
   env: Env;
   appId: string;
-  /** Absent for replay-safe actions (src/http/action.ts). */
+  /** Present only for actions whose replay policy is `refuse` (src/http/replay-policy.ts). */
   stamp?: RequestStamp;
   /** The SDK's RequestClient, for the message trace. */
   client: string;

@@ -3,8 +3,9 @@
  * fixed at CreateQueue, default 1). Every transport and the catalog reach queues through here,
  * with the same batch-shaped methods as the object itself.
  *
- * - Sends go to one shard per group: the request stamp picks it (so a replayed request meets the
- *   shard that remembers it), otherwise round robin. Ids and handles carry their shard
+ * - Sends go to one shard per group, round robin: HTTP sends carry no request stamp
+ *   (src/http/replay-policy.ts). A stamped one would go where its stamp points, so that a replay
+ *   would meet the shard that remembers it. Ids and handles carry their shard
  *   (src/domain/ids.ts), so deletes, confirms and traces go straight to it.
  * - A receive sweeps the shards from a rotating start without waiting; when all are empty it
  *   parks on every shard at once (awaitVisible, which takes nothing), and sweeps again from the

@@ -80,6 +80,6 @@ describe("catalog", () => {
     const c = newCatalog();
     const stamp = { key: 1, expiresAt: T0 + 1000 };
     c.list("queue", { offset: 0, limit: 20 }, stamp);
-    expect(() => c.admit(stamp)).toThrow(/already used/);
+    expect(() => c.admit(stamp)).toThrow(/already executed/);
   });
 });

@@ -10,7 +10,7 @@ import {
   parseProtocol,
 } from "../../domain/topic/subscription-rules";
 import type { Subscription } from "../../domain/topic/subscriptions";
-import { type Action, action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import { isOwnAddress } from "../own-address";
 import { nameParam, pageQuery, pagingParams } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
@@ -108,7 +108,7 @@ const Unsubscribe = action(z.object(names), async (ctx, input) => {
   return {};
 });
 
-const ListSubscriptionByTopic = replaySafeAction(
+const ListSubscriptionByTopic = action(
   z.object({
     topicName: nameParam("topic"),
     ...pagingParams(SUBSCRIPTION_LIST_OFFSET, SUBSCRIPTION_LIST_LIMIT),
@@ -135,7 +135,7 @@ const ListSubscriptionByTopic = replaySafeAction(
 );
 
 // Missing topics and subscriptions answer 4000 in these three, as the PHPX tests expect (§9 R2).
-const GetSubscriptionAttributes = replaySafeAction(z.object(names), async (ctx, input) => {
+const GetSubscriptionAttributes = action(z.object(names), async (ctx, input) => {
   const call = { topic: input.topicName, missingAsParameterError: true };
   const s = unwrap(
     await topicObject(ctx, input.topicName).subscription(call, input.subscriptionName),
@@ -163,11 +163,11 @@ const ClearSubscriptionFilterTags = action(z.object(names), async (ctx, input) =
   return {};
 });
 
-export const SUBSCRIPTION_ACTIONS: Record<string, Action> = {
+export const SUBSCRIPTION_ACTIONS = {
   Subscribe,
   Unsubscribe,
   ListSubscriptionByTopic,
   GetSubscriptionAttributes,
   SetSubscriptionAttributes,
   ClearSubscriptionFilterTags,
-};
+} satisfies Record<string, Action>;
