@@ -39,6 +39,15 @@ export function recordRequest(sql: SqlPort, stamp: RequestStamp | undefined): vo
   if (inserted.length === 0) fail({ kind: "requestReplayed" });
 }
 
+/**
+ * Forgets `stamp` again: for requests that record it before work spanning several objects (the
+ * catalog's create and delete) and then fail. Only a request that took effect may have its
+ * identical twin refused as "already executed".
+ */
+export function forgetRequest(sql: SqlPort, stamp: RequestStamp | undefined): void {
+  if (stamp) sql.run("DELETE FROM seen_request WHERE key = ?", stamp.key);
+}
+
 /** Forgets up to one chunk of expired stamps; returns true when more remain. */
 export function forgetExpiredRequests(sql: SqlPort, now: number): boolean {
   const rows = sql.all(

@@ -118,6 +118,33 @@ describe("repeated management requests", () => {
     expect(await cmq("GetQueueAttributes", { queueName })).toMatchObject({ visibilityTimeout: 20 });
   });
 
+  it("executes an identical retry of a CreateQueue or DeleteQueue that failed", async () => {
+    const dlq = uniqueName("dlq");
+    const queueName = uniqueName();
+    const deadLetterPolicy = JSON.stringify({
+      deadLetterQueue: dlq,
+      policy: 0,
+      maxReceiveCount: 3,
+    });
+    const create = await signedRequest(ENDPOINT, TENANT_A, "CreateQueue", {
+      queueName,
+      deadLetterPolicy,
+    });
+    const createAgain = create.clone();
+    // The dead-letter queue does not exist yet: refused, so nothing was executed.
+    expect((await send(create)).body.code).toBe(4000);
+    expect((await cmq("CreateQueue", { queueName: dlq })).code).toBe(0);
+    expect((await send(createAgain)).body.code).toBe(0);
+
+    const remove = await signedRequest(ENDPOINT, TENANT_A, "DeleteQueue", { queueName: dlq });
+    const removeAgain = remove.clone();
+    // Still the dead-letter queue of queueName: refused.
+    expect((await send(remove)).body.code).not.toBe(0);
+    expect((await cmq("DeleteQueue", { queueName })).code).toBe(0);
+    expect((await send(removeAgain)).body.code).toBe(0);
+    expect((await cmq("GetQueueAttributes", { queueName: dlq })).code).toBe(4440);
+  });
+
   it("refuses a repeated CreateTopic the same way, leaving the one topic it created", async () => {
     const topicName = uniqueName("t");
     const request = await signedRequest(ENDPOINT, TENANT_A, "CreateTopic", { topicName });
