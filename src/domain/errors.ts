@@ -389,7 +389,8 @@ const ERROR_TABLE: ErrorTable = {
   requestReplayed: () => ({
     code: AUTH,
     module: 10030,
-    text: "authentication failed: this signed request (Nonce, Timestamp) was already used",
+    // Only management actions are checked (src/http/replay-policy.ts): the first copy's effect stands.
+    text: "an identical signed request (same Nonce, Timestamp and parameters) was already executed; this copy was not run again and nothing was lost (sign it again with a new Nonce to repeat it)",
   }),
   shardsFixed: (e) => ({
     code: PARAMS,

@@ -1,12 +1,13 @@
 /**
- * Remembers signed requests for as long as their Timestamp is acceptable, so a captured request
- * cannot be replayed. The check runs inside the transaction of the object the request targets,
- * which costs one indexed insert instead of an extra round trip to a shared nonce store.
+ * Remembers signed management requests for as long as their Timestamp is acceptable, so a captured
+ * one cannot be replayed (sends, publishes, reads and receives are never refused:
+ * src/http/replay-policy.ts). The check runs inside the transaction of the object the request
+ * targets, which costs one indexed insert instead of an extra round trip to a shared nonce store.
  *
  * A request counts as replayed when its signature was seen before. The signature covers the Nonce,
  * the Timestamp and every parameter; keying on it (not on the Nonce alone) matters because SDKs
- * draw Nonces from ranges as small as 0–9999 (cmq-api-http.md §2.1), where legitimate requests
- * would collide within minutes.
+ * draw Nonces from ranges as small as 0–9999 (cmq-api-http.md §2.1), where different requests
+ * would collide within minutes. Identical ones from such SDKs still collide within a second.
  * @module
  */
 import { fail } from "./errors";
@@ -36,6 +37,15 @@ export function recordRequest(sql: SqlPort, stamp: RequestStamp | undefined): vo
     stamp.expiresAt,
   );
   if (inserted.length === 0) fail({ kind: "requestReplayed" });
+}
+
+/**
+ * Forgets `stamp` again: for requests that record it before work spanning several objects (the
+ * catalog's create and delete) and then fail. Only a request that took effect may have its
+ * identical twin refused as "already executed".
+ */
+export function forgetRequest(sql: SqlPort, stamp: RequestStamp | undefined): void {
+  if (stamp) sql.run("DELETE FROM seen_request WHERE key = ?", stamp.key);
 }
 
 /** Forgets up to one chunk of expired stamps; returns true when more remain. */

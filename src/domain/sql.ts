@@ -30,6 +30,22 @@ export function rowsPerStatement(columns: number): number {
 
 const placeholderTexts = new Map<string, string>();
 
+/**
+ * Cuts `items` into one statement's worth each: an item binds `each` parameters (an inserted row's
+ * columns, or 1 for a value of an `IN (…)` list) and the statement `fixed` more besides them.
+ */
+export function boundChunks<T>(items: readonly T[], each = 1, fixed = 0): T[][] {
+  const per = Math.floor((MAX_BOUND_PARAMETERS - fixed) / each);
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += per) chunks.push(items.slice(i, i + per));
+  return chunks;
+}
+
+/** `(?, ?, ?)`: an `IN` list of `n` placeholders; cut the values with boundChunks first. */
+export function inList(n: number): string {
+  return placeholders(1, n);
+}
+
 /** `(?, ?, ?), (?, ?, ?)` for `rows` rows of `columns` placeholders (few shapes: kept). */
 export function placeholders(rows: number, columns: number): string {
   const key = `${rows}x${columns}`;

@@ -11,8 +11,9 @@ import { ROUTE_ACTIONS } from "./actions/route";
 import { SUBSCRIPTION_ACTIONS } from "./actions/subscription";
 import { TOPIC_ACTIONS } from "./actions/topic";
 import { TRACE_ACTIONS } from "./actions/trace";
+import { REPLAY_POLICY, type ReplayPolicy } from "./replay-policy";
 
-const BY_NAME: Record<string, Action> = {
+const BY_NAME = {
   ...QUEUE_ACTIONS,
   ...MESSAGE_ACTIONS,
   ...TOPIC_ACTIONS,
@@ -22,13 +23,25 @@ const BY_NAME: Record<string, Action> = {
   ...TRACE_ACTIONS,
 };
 
-/** Every action's name as CMQ spells it. */
-export const ACTION_NAMES: readonly string[] = Object.keys(BY_NAME);
+/** An action's name as CMQ spells it. */
+export type ActionName = keyof typeof BY_NAME;
 
-const ACTIONS = new Map<string, Action>(
-  Object.entries(BY_NAME).map(([name, a]) => [name.toLowerCase(), a]),
+/** Every action's name as CMQ spells it. */
+export const ACTION_NAMES = Object.keys(BY_NAME) as readonly ActionName[];
+
+export interface FoundAction {
+  action: Action;
+  /** Whether the target object remembers the signed request to refuse an identical one. */
+  replay: ReplayPolicy;
+}
+
+const ACTIONS = new Map<string, FoundAction>(
+  ACTION_NAMES.map((name) => [
+    name.toLowerCase(),
+    { action: BY_NAME[name], replay: REPLAY_POLICY[name] },
+  ]),
 );
 
-export function findAction(name: string): Action | undefined {
+export function findAction(name: string): FoundAction | undefined {
   return ACTIONS.get(name.trim().toLowerCase());
 }

@@ -22,16 +22,19 @@ export async function handleCmqRequest(
   const input = collectParams(cmq.params);
   const name = input.Action;
   if (typeof name !== "string") fail({ kind: "missingParameter", name: "Action" });
-  const action = findAction(name) ?? fail({ kind: "unknownAction", action: name });
+  const { action, replay } = findAction(name) ?? fail({ kind: "unknownAction", action: name });
   const params = parseParams(action.schema, input);
-  const stamp = action.replaySafe ? undefined : principal.stamp;
+  // Only actions whose honest repeat loses nothing are refused on a repeat (replay-policy.ts).
+  const stamp = replay === "refuse" ? principal.stamp : undefined;
   const client = typeof input.RequestClient === "string" ? input.RequestClient : "unknown";
+  const { host, scheme } = cmq;
   const ctx = {
     env,
     appId: principal.credential.appId,
     stamp,
     client,
-    host: cmq.host,
+    host,
+    scheme,
     receiver: requestReceiver(request, execution),
   };
   return replyResponse(await action.run(ctx, params));

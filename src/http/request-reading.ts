@@ -12,6 +12,8 @@ export interface CmqRequest {
   method: "GET" | "POST";
   /** The Host header as sent (with any port), as SDKs sign it. */
   host: string;
+  /** The scheme the request came in on: `http:` or `https:`. */
+  scheme: string;
   path: string;
   params: [string, string][];
 }
@@ -64,6 +66,7 @@ export async function readCmqRequest(request: Request): Promise<CmqRequest> {
   return {
     method,
     host: request.headers.get("host") ?? url.host,
+    scheme: url.protocol,
     path: url.pathname,
     params,
   };

@@ -10,14 +10,16 @@ export type Tenant = Pick<ActionContext, "env" | "appId">;
 export interface ActionContext {
   env: Env;
   appId: string;
-  /** Absent for replay-safe actions (src/http/action.ts). */
+  /** Present only for actions whose replay policy is `refuse` (src/http/replay-policy.ts). */
   stamp?: RequestStamp;
   /** The SDK's RequestClient, for the message trace. */
   client: string;
-  /** The host the request was sent to: cmq-edge's own address. */
+  /** The host the request was sent to: cmq-edge's own address, with `scheme`. */
   host: string;
   /** The client, which a long poll stops waiting for when it goes away. */
   receiver?: Receiver;
+  /** The scheme the request came in on (`http:`, `https:`). */
+  scheme: string;
 }
 
 /** The queue's objects, one or many (src/objects/queue-client/). */

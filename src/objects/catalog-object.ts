@@ -196,11 +196,13 @@ export class CatalogObject extends DurableObject<Env> {
           Date.now(),
           stamp,
         );
-        // A registered name without a live object is what a crash mid-create leaves: finish it.
-        if (!registration.fresh && (await object.exists())) fail(duplicate);
-        const created = await object.create(registration.id);
-        if (!created.ok && registration.fresh) this.store.unregister(kind, name);
-        return unwrap(created);
+        return this.forgettingOnFailure(stamp, async () => {
+          // A registered name without a live object is what a crash mid-create leaves: finish it.
+          if (!registration.fresh && (await object.exists())) fail(duplicate);
+          const created = await object.create(registration.id);
+          if (!created.ok && registration.fresh) this.store.unregister(kind, name);
+          return unwrap(created);
+        });
       });
       return this.alarms.afterChange(outcome);
     });
@@ -217,11 +219,30 @@ export class CatalogObject extends DurableObject<Env> {
       const outcome = await attemptAsync(async () => {
         // Refuse a replay before destroying anything: it could hit a re-created object.
         this.store.admit(stamp);
-        const existed = unwrap(await remove());
-        const listed = this.store.unregister(kind, name);
-        if (!existed && !listed) fail(missing);
+        await this.forgettingOnFailure(stamp, async () => {
+          const existed = unwrap(await remove());
+          const listed = this.store.unregister(kind, name);
+          if (!existed && !listed) fail(missing);
+        });
       });
       return this.alarms.afterChange(outcome);
     });
+  }
+
+  /**
+   * Runs the rest of a request whose stamp is already recorded (create and delete span several
+   * objects, so no one transaction holds both), forgetting the stamp if it fails: an identical
+   * retry of a failed request is executed, not refused as "already executed".
+   */
+  private async forgettingOnFailure<T>(
+    stamp: RequestStamp | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      this.store.forget(stamp);
+      throw e;
+    }
   }
 }

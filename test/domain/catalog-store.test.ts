@@ -80,6 +80,15 @@ describe("catalog", () => {
     const c = newCatalog();
     const stamp = { key: 1, expiresAt: T0 + 1000 };
     c.list("queue", { offset: 0, limit: 20 }, stamp);
-    expect(() => c.admit(stamp)).toThrow(/already used/);
+    expect(() => c.admit(stamp)).toThrow(/already executed/);
+  });
+
+  it("admits a forgotten stamp again: a request that failed after recording it can be retried", () => {
+    const c = newCatalog();
+    const stamp = { key: 2, expiresAt: T0 + 1000 };
+    c.admit(stamp);
+    c.forget(stamp);
+    expect(() => c.admit(stamp)).not.toThrow();
+    expect(() => c.admit(stamp)).toThrow(/already executed/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CatalogStore } from "../../src/domain/catalog/catalog-store";
 import { CATALOG_MIGRATIONS } from "../../src/domain/catalog/schema";
 import { CmqError } from "../../src/domain/errors";
-import { parseDeadLetterPolicy } from "../../src/domain/queue/dead-letter";
+import { DEAD, parseDeadLetterPolicy } from "../../src/domain/queue/dead-letter";
 import { migrate } from "../../src/domain/sql";
 import { memorySql } from "../helpers/node-sql";
 import { newQueue, T0 } from "./queue-fixture";
@@ -105,6 +105,24 @@ describe("dead-lettering in the source queue", () => {
     expect(q.store.nextChoreAt(undefined, T0 + 301 * S)).toBeLessThanOrEqual(T0 + 301 * S);
     q.store.chores(T0 + 301 * S);
     expect(q.store.deadLetters(64)?.letters.map((l) => l.body)).toEqual(["old"]);
+  });
+
+  it("marks a whole chore chunk of outlived messages at once (more than 100 bound parameters)", () => {
+    const q = newQueue({ msgRetentionSeconds: 3600 }, T0, {
+      deadLetterQueue: "dlq",
+      policy: 1,
+      maxTimeToLive: 300,
+    });
+    q.send(Array.from({ length: 16 }, (_, i) => `old${i}`));
+    for (let i = 0; i < 9; i++) q.send(Array.from({ length: 16 }, () => "old"));
+    q.store.chores(T0 + 301 * S);
+    const marked = q.sql.first<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM message WHERE visible_at = ?",
+      DEAD,
+    );
+    expect(marked?.n).toBe(160);
+    expect(q.store.deadLetters(64)?.letters).toHaveLength(64);
+    expect(q.receive({ max: 16 }, T0 + 301 * S)).toEqual([]);
   });
 
   it("never delivers a message while it waits to move", () => {

@@ -172,7 +172,7 @@ describe("request stamps", () => {
     const q = newQueue();
     const stamp = { key: 7, expiresAt: T0 + 900 * S };
     q.store.attributes({ queue: "q", stamp }, T0);
-    expect(() => q.store.attributes({ queue: "q", stamp }, T0 + 1)).toThrow(/already used/);
+    expect(() => q.store.attributes({ queue: "q", stamp }, T0 + 1)).toThrow(/already executed/);
     q.store.chores(T0 + 900 * S + 1);
     expect(() => q.store.attributes({ queue: "q", stamp }, T0 + 900 * S + 2)).not.toThrow();
   });

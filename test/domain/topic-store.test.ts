@@ -105,6 +105,27 @@ describe("publishing", () => {
   });
 });
 
+describe("publishing at the subscription limit (100, DO SQLite's 100 bound parameters)", () => {
+  it.each([99, 100])(
+    "routes a publish and a 16-message batch to each of %i subscriptions",
+    (subscriptions) => {
+      const t = newTopic();
+      const all = Array.from({ length: subscriptions }, () => t.subscribe());
+      const batch = Array.from({ length: 16 }, (_, i) => `m${i}`);
+      expect(t.publish(["one"])?.ok).toBe(true);
+      expect(t.publish(batch)?.ok).toBe(true);
+      expect(t.outbox()).toHaveLength(subscriptions * 17);
+      for (const s of all) {
+        expect(t.store.subscription(t.call, s.name)).toMatchObject({
+          routedCount: 17,
+          pendingCount: 17,
+        });
+      }
+      expect(t.store.attributes(t.call).msgCount).toBe(17);
+    },
+  );
+});
+
 describe("delivery bookkeeping", () => {
   it("hands a subscription its due rows in publish order and forgets a message once delivered everywhere", () => {
     const t = newTopic();

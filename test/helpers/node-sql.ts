@@ -1,6 +1,15 @@
-/** The domain's SqlPort over node:sqlite, so domain tests run in plain Node with chosen clocks. */
+/**
+ * The domain's SqlPort over node:sqlite, so domain tests run in plain Node with chosen clocks.
+ * It refuses what Durable Object SQLite refuses and node:sqlite would accept: more than 100 bound
+ * parameters in one statement, so a domain test fails the way the object would.
+ */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { SqlPort, SqlRow, SqlValue } from "../../src/domain/sql";
+import {
+  MAX_BOUND_PARAMETERS,
+  type SqlPort,
+  type SqlRow,
+  type SqlValue,
+} from "../../src/domain/sql";
 
 export function memorySql(): SqlPort & { close(): void } {
   const db = new DatabaseSync(":memory:");
@@ -13,14 +22,24 @@ export function memorySql(): SqlPort & { close(): void } {
     }
     return statement;
   };
+  // node:sqlite has no setLimit and SQLite's default allows 32766 variables. Each statement binds
+  // one value per variable (numbered ones too: ?1..?n), so counting values counts variables.
+  const bound = (sql: string, params: SqlValue[]) => {
+    const statement = prepare(sql);
+    if (params.length > MAX_BOUND_PARAMETERS) {
+      // Durable Object SQLite's words for it (SQLITE_LIMIT_VARIABLE_NUMBER = 100).
+      throw new Error(`too many SQL variables: ${params.length} bound in ${sql.slice(0, 60)}…`);
+    }
+    return statement;
+  };
   let depth = 0;
   return {
     all: <Row extends SqlRow>(sql: string, ...params: SqlValue[]) =>
-      prepare(sql).all(...(params as never[])) as Row[],
+      bound(sql, params).all(...(params as never[])) as Row[],
     first: <Row extends SqlRow>(sql: string, ...params: SqlValue[]) =>
-      prepare(sql).all(...(params as never[]))[0] as Row | undefined,
+      bound(sql, params).all(...(params as never[]))[0] as Row | undefined,
     run: (sql, ...params) => {
-      prepare(sql).run(...(params as never[]));
+      bound(sql, params).run(...(params as never[]));
     },
     transaction: <T>(fn: () => T): T => {
       // Durable Objects allow nesting (inner calls join the outer transaction); so does this.

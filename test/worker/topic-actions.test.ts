@@ -178,7 +178,7 @@ describe("subscriptions", () => {
     ],
     [
       "an endpoint that is cmq-edge itself",
-      { protocol: "http", endpoint: "http://CMQ.test/v2/index.php" },
+      { protocol: "http", endpoint: "http://CMQ.test:8787/v2/index.php" },
       4000,
       "(10500)",
     ],
@@ -227,6 +227,32 @@ describe("subscriptions", () => {
     expect(reply.code).toBe(code);
     expect(reply.message.startsWith(module)).toBe(true);
     expect((await cmq("ListSubscriptionByTopic", { topicName })).totalCount).toBe(0);
+  });
+
+  it.each<[string, string, boolean]>([
+    ["http://127.0.0.1:8787/v2/index.php", "http://127.0.0.1:9999/hook", true],
+    ["http://127.0.0.1:8787/v2/index.php", "https://127.0.0.1:8787/hook", true],
+    ["http://127.0.0.1:8787/v2/index.php", "http://localhost:8787/", false],
+    ["http://127.0.0.1:8787/v2/index.php", "http://[::1]:8787/", false],
+    ["http://127.0.0.1:8787/v2/index.php", "http://2130706433:8787/hook", false],
+    ["http://127.0.0.1:8787/v2/index.php", "http://[::ffff:127.0.0.1]:8787/", false],
+    ["http://localhost:8787/", "http://127.0.0.1:8787/", false],
+    ["http://cmq.test/v2/index.php", "http://cmq.test:80/hook", false],
+    ["http://cmq.test/v2/index.php", "http://cmq.test:8787/hook", true],
+  ])("called at %s, Subscribe to %s is accepted: %s", async (url, endpoint, accepted) => {
+    const topicName = await createTopic();
+    const subscribe = { topicName, subscriptionName: "s", protocol: "http", endpoint };
+    const reply = await cmq("Subscribe", subscribe, { url });
+    if (accepted) {
+      expect(reply.code).toBe(0);
+    } else {
+      expect(reply).toMatchObject({
+        code: 4000,
+        message: expect.stringContaining("the endpoint is cmq-edge itself"),
+      });
+    }
+    const listed = await cmq("ListSubscriptionByTopic", { topicName });
+    expect(listed.totalCount).toBe(accepted ? 1 : 0);
   });
 
   it("refuses a duplicate subscription name with 4000", async () => {

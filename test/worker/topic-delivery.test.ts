@@ -1,5 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { SUBSCRIPTION_LIMITS } from "../../src/domain/limits";
 import { cmq, createQueue, indexed, uniqueName } from "./cmq";
 import { topicStub } from "./objects";
 
@@ -156,6 +157,42 @@ describe("delivery", () => {
       code: 6030,
       message: expect.stringContaining("(10730)"),
     });
+  });
+});
+
+/** Every body a queue hands out until it has `count` (long polls end as soon as one arrives). */
+async function receiveAll(queueName: string, count: number): Promise<string[]> {
+  const bodies: string[] = [];
+  while (bodies.length < count) {
+    const reply = await cmq("BatchReceiveMessage", {
+      queueName,
+      numOfMsg: 16,
+      pollingWaitSeconds: 20,
+    });
+    if (reply.code !== 0)
+      throw new Error(`${queueName} has ${bodies.length}/${count}: ${reply.message}`);
+    bodies.push(...(reply.msgInfoList as { msgBody: string }[]).map((m) => m.msgBody));
+  }
+  return bodies.sort();
+}
+
+describe("a topic at its subscription limit (100)", () => {
+  it("publishes one message and a batch of 16 into every one of 100 subscribed queues", async () => {
+    const queues: string[] = [];
+    for (let i = 0; i < SUBSCRIPTION_LIMITS.perTopic; i++) queues.push(await createQueue());
+    const topicName = await topicWith(
+      Object.fromEntries(queues.map((q, i) => [`q${i}`, { protocol: "queue", endpoint: q }])),
+    );
+    const batch = Array.from({ length: 16 }, (_, i) => `batch-${String(i).padStart(2, "0")}`);
+    expect(await cmq("PublishMessage", { topicName, msgBody: "single" })).toMatchObject({
+      code: 0,
+    });
+    const published = await cmq("BatchPublishMessage", { topicName, ...indexed("msgBody", batch) });
+    expect(published.code).toBe(0);
+    expect(published.msgList).toHaveLength(16);
+    for (const queueName of queues) {
+      expect(await receiveAll(queueName, 17)).toEqual([...batch, "single"]);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { MAX_QUEUES_PER_TENANT, MAX_TOPICS_PER_TENANT } from "../limits";
 import { nameKey } from "../object-names";
 import {
   forgetExpiredRequests,
+  forgetRequest,
   nextRequestExpiry,
   type RequestStamp,
   recordRequest,
@@ -91,6 +92,11 @@ export class CatalogStore {
   /** Records a request stamp on its own, for actions that must refuse a replay before acting. */
   admit(stamp?: RequestStamp): void {
     this.sql.transaction(() => recordRequest(this.sql, stamp));
+  }
+
+  /** Forgets a stamp that register or admit recorded, when the work it guarded failed. */
+  forget(stamp?: RequestStamp): void {
+    forgetRequest(this.sql, stamp);
   }
 
   /** Removes a name; returns whether it was registered. */

@@ -8,7 +8,7 @@
  */
 import { fail } from "../errors";
 import { CHORE_CHUNK_ROWS, DEAD_LETTER_LIMITS, NAME_PATTERN } from "../limits";
-import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
+import { boundChunks, inList, placeholders, rowsPerStatement, type SqlPort } from "../sql";
 import { classify, count, heapLimit, heldCount } from "./counters";
 import type { DeadLetterPolicy, QueueMeta } from "./meta";
 import { type TraceEvent, trace } from "./trace";
@@ -86,11 +86,15 @@ export function markDead(
     count(meta.counters, classify(meta.watermark, row), -1);
     count(meta.counters, classify(meta.watermark, { ...row, visible_at: DEAD }), 1);
   }
-  sql.run(
-    `UPDATE message SET visible_at = ? WHERE seq IN (${rows.map(() => "?").join(", ")})`,
-    DEAD,
-    ...rows.map((r) => r.seq),
-  );
+  // markOutlived passes up to CHORE_CHUNK_ROWS (500) rows: too many for one statement.
+  const seqs = rows.map((r) => r.seq);
+  for (const chunk of boundChunks(seqs, 1, 1)) {
+    sql.run(
+      `UPDATE message SET visible_at = ? WHERE seq IN ${inList(chunk.length)}`,
+      DEAD,
+      ...chunk,
+    );
+  }
 }
 
 /**
@@ -157,10 +161,9 @@ export function removeMoved(
     now,
     seqs.map((seq) => ({ seq, event: "deadLettered", detail: { queue } })),
   );
-  for (let i = 0; i < seqs.length; i += 90) {
-    const chunk = seqs.slice(i, i + 90);
+  for (const chunk of boundChunks(seqs, 1, 1)) {
     const gone = sql.all<{ seq: number; visible_at: number; dequeue_count: number }>(
-      `DELETE FROM message WHERE visible_at = ? AND seq IN (${chunk.map(() => "?").join(", ")})
+      `DELETE FROM message WHERE visible_at = ? AND seq IN ${inList(chunk.length)}
        RETURNING seq, visible_at, dequeue_count`,
       DEAD,
       ...chunk,

@@ -6,7 +6,7 @@
  */
 import { deliveryTag, parseReceiptHandle, type ReceiptRef } from "../ids";
 import type { Outcome } from "../outcome";
-import type { SqlPort } from "../sql";
+import { inList, type SqlPort } from "../sql";
 import { classify, count } from "./counters";
 import type { QueueMeta } from "./meta";
 import { trace } from "./trace";
@@ -18,10 +18,6 @@ interface HeldRow {
   seq: number;
   visible_at: number;
   dequeue_count: number;
-}
-
-function inList(n: number): string {
-  return Array.from({ length: n }, () => "?").join(", ");
 }
 
 /**
@@ -43,7 +39,7 @@ export function deleteByHandles(
   const rows = new Map<number, HeldRow>();
   if (seqs.length > 0) {
     for (const row of sql.all<HeldRow>(
-      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN (${inList(seqs.length)})`,
+      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN ${inList(seqs.length)}`,
       ...seqs,
     )) {
       rows.set(row.seq, row);
@@ -84,11 +80,11 @@ function removeMessages(sql: SqlPort, meta: QueueMeta, seqs: number[], now: numb
       `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count, deleted_at,
          origin_queue, origin_pub_time, origin_dequeue_count)
        SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count, ?,
-         origin_queue, origin_pub_time, origin_dequeue_count FROM message WHERE seq IN (${list})`,
+         origin_queue, origin_pub_time, origin_dequeue_count FROM message WHERE seq IN ${list}`,
       now,
       ...seqs,
     );
     meta.counters.rewindable += seqs.length;
   }
-  sql.run(`DELETE FROM message WHERE seq IN (${list})`, ...seqs);
+  sql.run(`DELETE FROM message WHERE seq IN ${list}`, ...seqs);
 }

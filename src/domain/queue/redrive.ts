@@ -5,7 +5,7 @@
  * the dead-letter queue (dead-letter.ts). Messages in flight here are left for a later pass.
  * @module
  */
-import type { SqlPort } from "../sql";
+import { boundChunks, inList, type SqlPort } from "../sql";
 import { classify, count } from "./counters";
 import type { HandOff } from "./dead-letter";
 import type { QueueMeta } from "./meta";
@@ -61,10 +61,9 @@ export function redriven(
   seqs: readonly number[],
   now: number,
 ): void {
-  for (let i = 0; i < seqs.length; i += 90) {
-    const chunk = seqs.slice(i, i + 90);
+  for (const chunk of boundChunks(seqs)) {
     const gone = sql.all<{ seq: number; visible_at: number; dequeue_count: number }>(
-      `DELETE FROM message WHERE seq IN (${chunk.map(() => "?").join(", ")}) RETURNING seq, visible_at, dequeue_count`,
+      `DELETE FROM message WHERE seq IN ${inList(chunk.length)} RETURNING seq, visible_at, dequeue_count`,
       ...chunk,
     );
     for (const row of gone) count(meta.counters, classify(meta.watermark, row), -1);

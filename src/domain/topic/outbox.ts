@@ -7,7 +7,7 @@
 
 import { messageIdOf } from "../ids";
 import { CHORE_CHUNK_ROWS, TOPIC_LIMITS } from "../limits";
-import type { SqlPort } from "../sql";
+import { boundChunks, inList, type SqlPort } from "../sql";
 import { retryDelayMs } from "./retry-schedule";
 import type { Subscription } from "./subscriptions";
 import type { TopicMeta } from "./topic-meta";
@@ -22,10 +22,6 @@ export interface DueEntry {
 }
 
 const LIFETIME_MS = TOPIC_LIMITS.msgRetentionSeconds * 1000;
-
-function inList(n: number): string {
-  return Array.from({ length: n }, () => "?").join(", ");
-}
 
 /** Whether the subscription has a row due at `now`. */
 export function hasDue(sql: SqlPort, subscription: number, now: number): boolean {
@@ -67,14 +63,13 @@ export function dueEntries(
 
 /** Takes one outbox row off each message; deletes messages no subscription still needs. */
 function release(sql: SqlPort, meta: TopicMeta, seqs: readonly number[]): void {
-  for (let i = 0; i < seqs.length; i += 90) {
-    const chunk = seqs.slice(i, i + 90);
+  for (const chunk of boundChunks(seqs)) {
     sql.run(
-      `UPDATE topic_message SET pending = pending - 1 WHERE seq IN (${inList(chunk.length)})`,
+      `UPDATE topic_message SET pending = pending - 1 WHERE seq IN ${inList(chunk.length)}`,
       ...chunk,
     );
     const gone = sql.all(
-      `DELETE FROM topic_message WHERE pending <= 0 AND seq IN (${inList(chunk.length)}) RETURNING seq`,
+      `DELETE FROM topic_message WHERE pending <= 0 AND seq IN ${inList(chunk.length)} RETURNING seq`,
       ...chunk,
     );
     meta.msgCount -= gone.length;
@@ -94,10 +89,9 @@ export function settleRows(
   error?: string,
 ): void {
   const removed: number[] = [];
-  for (let i = 0; i < seqs.length; i += 90) {
-    const chunk = seqs.slice(i, i + 90);
+  for (const chunk of boundChunks(seqs, 1, 1)) {
     for (const row of sql.all<{ seq: number }>(
-      `DELETE FROM outbox WHERE subscription = ? AND seq IN (${inList(chunk.length)}) RETURNING seq`,
+      `DELETE FROM outbox WHERE subscription = ? AND seq IN ${inList(chunk.length)} RETURNING seq`,
       subscription,
       ...chunk,
     )) {

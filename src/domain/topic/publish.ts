@@ -7,7 +7,7 @@
 import { fail } from "../errors";
 import { messageIdOf } from "../ids";
 import { checkBodies } from "../message-bodies";
-import { placeholders, rowsPerStatement, type SqlPort } from "../sql";
+import { boundChunks, inList, placeholders, type SqlPort } from "../sql";
 import { subscriptionMatches } from "./filter";
 import { checkKey } from "./routing-key";
 import { checkMessageTags } from "./subscription-rules";
@@ -43,9 +43,7 @@ function insertChunked(
   columns: number,
   rows: (string | number | null)[][],
 ): void {
-  const per = rowsPerStatement(columns);
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
+  for (const chunk of boundChunks(rows, columns)) {
     sql.run(`${head} VALUES ${placeholders(chunk.length, columns)}`, ...chunk.flat());
   }
 }
@@ -88,13 +86,17 @@ export function publishGroup(
     OUTBOX_COLUMNS,
     to.flatMap((s) => seqs.map((seq) => [s.id, seq, now])),
   );
-  sql.run(
-    `UPDATE subscription SET routed_count = routed_count + ?, pending_count = pending_count + ?
-     WHERE id IN (${to.map(() => "?").join(", ")})`,
-    seqs.length,
-    seqs.length,
-    ...to.map((s) => s.id),
-  );
+  // Up to 100 ids (SUBSCRIPTION_LIMITS.perTopic) plus the two counts overflow one statement.
+  const ids = to.map((s) => s.id);
+  for (const chunk of boundChunks(ids, 1, 2)) {
+    sql.run(
+      `UPDATE subscription SET routed_count = routed_count + ?, pending_count = pending_count + ?
+       WHERE id IN ${inList(chunk.length)}`,
+      seqs.length,
+      seqs.length,
+      ...chunk,
+    );
+  }
   meta.msgCount += seqs.length;
   return seqs.map((seq) => messageIdOf({ shard: meta.shard, seq }));
 }

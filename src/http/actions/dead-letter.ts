@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { DEAD_LETTER_LIMITS, LIST_LIMIT, MAX_QUEUES_PER_TENANT } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
-import { type Action, action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import { nameParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
@@ -22,7 +22,7 @@ const UnbindDeadLetterQueue = action(
   },
 );
 
-const ListDeadLetterSourceQueues = replaySafeAction(
+const ListDeadLetterSourceQueues = action(
   z.object({
     deadLetterQueueName: nameParam("queue"),
     ...pagingParams({ min: 0, max: MAX_QUEUES_PER_TENANT }, LIST_LIMIT),
@@ -51,8 +51,8 @@ const EdgeRedriveDeadLetterQueue = action(
   },
 );
 
-export const DEAD_LETTER_ACTIONS: Record<string, Action> = {
+export const DEAD_LETTER_ACTIONS = {
   UnbindDeadLetterQueue,
   ListDeadLetterSourceQueues,
   EdgeRedriveDeadLetterQueue,
-};
+} satisfies Record<string, Action>;

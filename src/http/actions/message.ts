@@ -4,7 +4,7 @@ import { toWire } from "../../domain/errors";
 import { DELAY_SECONDS, MAX_BATCH, POLLING_WAIT_SECONDS } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
 import type { ReceivedMessage } from "../../domain/queue/receive";
-import { type Action, action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import {
   batchParam,
   bodyParam,
@@ -66,7 +66,7 @@ const BatchSendMessage = action(
   },
 );
 
-const ReceiveMessage = replaySafeAction(
+const ReceiveMessage = action(
   z.object({ ...queueName, pollingWaitSeconds }),
   async (ctx, input) => {
     const [message] = await receive(ctx, input.queueName, 1, input.pollingWaitSeconds);
@@ -74,7 +74,7 @@ const ReceiveMessage = replaySafeAction(
   },
 );
 
-const BatchReceiveMessage = replaySafeAction(
+const BatchReceiveMessage = action(
   z.object({
     ...queueName,
     numOfMsg: intParam("numOfMsg", { min: 1, max: MAX_BATCH }),
@@ -86,7 +86,7 @@ const BatchReceiveMessage = replaySafeAction(
   },
 );
 
-const DeleteMessage = replaySafeAction(
+const DeleteMessage = action(
   z.object({ ...queueName, receiptHandle: receiptHandleParam() }),
   async (ctx, input) => {
     const call = { queue: input.queueName, stamp: ctx.stamp };
@@ -98,7 +98,7 @@ const DeleteMessage = replaySafeAction(
   },
 );
 
-const BatchDeleteMessage = replaySafeAction(
+const BatchDeleteMessage = action(
   z.object({ ...queueName, receiptHandle: batchParam("receiptHandle", receiptHandleParam()) }),
   async (ctx, input) => {
     const call = { queue: input.queueName, stamp: ctx.stamp };
@@ -118,11 +118,11 @@ const BatchDeleteMessage = replaySafeAction(
   },
 );
 
-export const MESSAGE_ACTIONS: Record<string, Action> = {
+export const MESSAGE_ACTIONS = {
   SendMessage,
   BatchSendMessage,
   ReceiveMessage,
   BatchReceiveMessage,
   DeleteMessage,
   BatchDeleteMessage,
-};
+} satisfies Record<string, Action>;

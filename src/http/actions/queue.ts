@@ -14,7 +14,7 @@ import {
   type QueueAttributes,
 } from "../../domain/queue/meta";
 import type { QueueView } from "../../domain/queue/queue-store";
-import { type Action, action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import { intParam, nameParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
@@ -89,7 +89,7 @@ const DeleteQueue = action(z.object(queueName), async (ctx, input) => {
   return {};
 });
 
-const ListQueue = replaySafeAction(
+const ListQueue = action(
   z.object({
     ...pagingParams({ min: 0, max: MAX_QUEUES_PER_TENANT }, LIST_LIMIT),
   }),
@@ -102,7 +102,7 @@ const ListQueue = replaySafeAction(
   },
 );
 
-const GetQueueAttributes = replaySafeAction(z.object(queueName), async (ctx, input) => {
+const GetQueueAttributes = action(z.object(queueName), async (ctx, input) => {
   const call = { queue: input.queueName, stamp: ctx.stamp };
   return attributeFields(unwrap(await queueObject(ctx, input.queueName).attributes(call)));
 });
@@ -142,11 +142,11 @@ const RewindQueue = action(
   },
 );
 
-export const QUEUE_ACTIONS: Record<string, Action> = {
+export const QUEUE_ACTIONS = {
   CreateQueue,
   DeleteQueue,
   ListQueue,
   GetQueueAttributes,
   SetQueueAttributes,
   RewindQueue,
-};
+} satisfies Record<string, Action>;

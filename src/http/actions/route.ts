@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { fail } from "../../domain/errors";
 import { TCP_LIMITS } from "../../domain/limits";
-import { type Action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import { nameParam } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
@@ -21,24 +21,18 @@ function tcpAddresses(env: { CMQ_TCP_ADDRESSES?: string }): string[] {
   return list.length > 0 ? list : [DEFAULT_ADDRESS];
 }
 
-const QueryQueueRoute = replaySafeAction(
-  z.object({ queueName: nameParam("queue") }),
-  async (ctx, input) => {
-    if (!(await queueObject(ctx, input.queueName).exists())) {
-      fail({ kind: "queueNotFound", queue: input.queueName });
-    }
-    return { addr: tcpAddresses(ctx.env) };
-  },
-);
+const QueryQueueRoute = action(z.object({ queueName: nameParam("queue") }), async (ctx, input) => {
+  if (!(await queueObject(ctx, input.queueName).exists())) {
+    fail({ kind: "queueNotFound", queue: input.queueName });
+  }
+  return { addr: tcpAddresses(ctx.env) };
+});
 
-const QueryTopicRoute = replaySafeAction(
-  z.object({ topicName: nameParam("topic") }),
-  async (ctx, input) => {
-    if (!(await topicObject(ctx, input.topicName).exists())) {
-      fail({ kind: "topicNotFound", topic: input.topicName });
-    }
-    return { addr: tcpAddresses(ctx.env) };
-  },
-);
+const QueryTopicRoute = action(z.object({ topicName: nameParam("topic") }), async (ctx, input) => {
+  if (!(await topicObject(ctx, input.topicName).exists())) {
+    fail({ kind: "topicNotFound", topic: input.topicName });
+  }
+  return { addr: tcpAddresses(ctx.env) };
+});
 
-export const ROUTE_ACTIONS: Record<string, Action> = { QueryQueueRoute, QueryTopicRoute };
+export const ROUTE_ACTIONS = { QueryQueueRoute, QueryTopicRoute } satisfies Record<string, Action>;

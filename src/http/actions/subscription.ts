@@ -10,7 +10,8 @@ import {
   parseProtocol,
 } from "../../domain/topic/subscription-rules";
 import type { Subscription } from "../../domain/topic/subscriptions";
-import { type Action, action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
+import { isOwnAddress } from "../own-address";
 import { nameParam, pageQuery, pagingParams } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
@@ -43,18 +44,6 @@ function settingsPatch(input: {
       ? { bindingKeys: input.bindingKey ?? input.bindindKey }
       : {}),
   };
-}
-
-function hostname(host: string): string {
-  return host.replace(/:\d+$/, "").toLowerCase();
-}
-
-function pointsAtSelf(endpoint: string, ownHost: string): boolean {
-  try {
-    return hostname(new URL(endpoint).host) === hostname(ownHost);
-  } catch {
-    return false;
-  }
 }
 
 /** Every spelling SDKs read: `protocal` (PY, CPP) and `filterTags` (PY) too (§5.11, §9 R7). */
@@ -91,7 +80,7 @@ const Subscribe = action(
       fail({ kind: "invalidEndpoint", reason: `queue ${input.endpoint} does not exist` });
     }
     // Pushes to cmq-edge itself would loop (or hammer its own API): subscribe a queue instead.
-    if (protocol === "http" && pointsAtSelf(input.endpoint, ctx.host)) {
+    if (protocol === "http" && isOwnAddress(input.endpoint, ctx)) {
       fail({
         kind: "invalidEndpoint",
         reason: "the endpoint is cmq-edge itself; subscribe a queue instead",
@@ -119,7 +108,7 @@ const Unsubscribe = action(z.object(names), async (ctx, input) => {
   return {};
 });
 
-const ListSubscriptionByTopic = replaySafeAction(
+const ListSubscriptionByTopic = action(
   z.object({
     topicName: nameParam("topic"),
     ...pagingParams(SUBSCRIPTION_LIST_OFFSET, SUBSCRIPTION_LIST_LIMIT),
@@ -146,7 +135,7 @@ const ListSubscriptionByTopic = replaySafeAction(
 );
 
 // Missing topics and subscriptions answer 4000 in these three, as the PHPX tests expect (§9 R2).
-const GetSubscriptionAttributes = replaySafeAction(z.object(names), async (ctx, input) => {
+const GetSubscriptionAttributes = action(z.object(names), async (ctx, input) => {
   const call = { topic: input.topicName, missingAsParameterError: true };
   const s = unwrap(
     await topicObject(ctx, input.topicName).subscription(call, input.subscriptionName),
@@ -174,11 +163,11 @@ const ClearSubscriptionFilterTags = action(z.object(names), async (ctx, input) =
   return {};
 });
 
-export const SUBSCRIPTION_ACTIONS: Record<string, Action> = {
+export const SUBSCRIPTION_ACTIONS = {
   Subscribe,
   Unsubscribe,
   ListSubscriptionByTopic,
   GetSubscriptionAttributes,
   SetSubscriptionAttributes,
   ClearSubscriptionFilterTags,
-};
+} satisfies Record<string, Action>;

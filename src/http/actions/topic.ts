@@ -4,7 +4,7 @@ import { LIST_LIMIT, MAX_BATCH, MAX_TOPICS_PER_TENANT, TOPIC_LIMITS } from "../.
 import { unwrap } from "../../domain/outcome";
 import type { FilterType } from "../../domain/topic/filter";
 import type { TopicView } from "../../domain/topic/topic-store";
-import { type Action, action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import {
   batchParam,
   bodyParam,
@@ -82,7 +82,7 @@ const DeleteTopic = action(z.object(topicName), async (ctx, input) => {
   return {};
 });
 
-const ListTopic = replaySafeAction(
+const ListTopic = action(
   z.object({
     ...pagingParams({ min: 0, max: MAX_TOPICS_PER_TENANT }, LIST_LIMIT),
   }),
@@ -96,7 +96,7 @@ const ListTopic = replaySafeAction(
 );
 
 // A missing topic answers 4000 here, as the PHPX tests expect (§9 R2).
-const GetTopicAttributes = replaySafeAction(z.object(topicName), async (ctx, input) => {
+const GetTopicAttributes = action(z.object(topicName), async (ctx, input) => {
   const call = { topic: input.topicName, stamp: ctx.stamp, missingAsParameterError: true };
   return topicFields(unwrap(await topicObject(ctx, input.topicName).attributes(call)));
 });
@@ -128,7 +128,7 @@ const BatchPublishMessage = action(
   },
 );
 
-export const TOPIC_ACTIONS: Record<string, Action> = {
+export const TOPIC_ACTIONS = {
   CreateTopic,
   DeleteTopic,
   ListTopic,
@@ -136,4 +136,4 @@ export const TOPIC_ACTIONS: Record<string, Action> = {
   SetTopicAttributes,
   PublishMessage,
   BatchPublishMessage,
-};
+} satisfies Record<string, Action>;

@@ -9,11 +9,11 @@ import { z } from "zod";
 import { fail } from "../../domain/errors";
 import { parseUint64 } from "../../domain/ids";
 import { unwrap } from "../../domain/outcome";
-import { type Action, replaySafeAction } from "../action";
+import { type Action, action } from "../action";
 import { nameParam } from "../param-schemas";
 import { queueObject } from "../tenant";
 
-const EdgeGetMessageTrace = replaySafeAction(
+const EdgeGetMessageTrace = action(
   z.object({ queueName: nameParam("queue"), msgId: z.string() }),
   async (ctx, input) => {
     const msgId =
@@ -34,4 +34,4 @@ const EdgeGetMessageTrace = replaySafeAction(
   },
 );
 
-export const TRACE_ACTIONS: Record<string, Action> = { EdgeGetMessageTrace };
+export const TRACE_ACTIONS = { EdgeGetMessageTrace } satisfies Record<string, Action>;

@@ -4,8 +4,9 @@
  * attribute of cmq-edge's own, fixed at CreateQueue, default 1), with the same batch-shaped
  * methods as the object itself. Not a Durable Object: a router in front of them.
  *
- * - Sends go to one shard per group: the request stamp picks it (so a replayed request meets the
- *   shard that remembers it), otherwise round robin. Ids and handles carry their shard
+ * - Sends go to one shard per group, round robin: sends carry no request stamp
+ *   (src/http/replay-policy.ts); a stamped one would go where its stamp points, so that a replay
+ *   would meet the shard that remembers it. Ids and handles carry their shard
  *   (src/domain/ids.ts), so deletes, confirms and traces go straight to it; hand-offs go to the
  *   shard their key picks. Receives: sharded-receive.ts. Create and delete: lifecycle.ts.
  * - Order: each shard keeps its own order; across shards there is none.
