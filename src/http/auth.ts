@@ -5,11 +5,12 @@
  * into a RequestStamp the target object uses to refuse replays.
  * @module
  */
+
+import { base64Decode, hashFor, stringToSign, verifyAny } from "../contract/cmq-signature";
 import { fail } from "../domain/errors";
 import type { RequestStamp } from "../domain/replay-guard";
 import type { AuthConfig, Credential } from "./credentials";
 import type { CmqRequest } from "./request-reading";
-import { base64Decode, hashFor, stringToSign, verifyAny } from "./signature";
 
 export interface Principal {
   credential: Credential;

@@ -3,12 +3,14 @@
  * `/v2/index.php`): read the request, authenticate, find the action, validate, run, reply.
  * @module
  */
+
+import { parseParams } from "../contract/cmq-zod";
 import { fail } from "../domain/errors";
 import { requestReceiver } from "../objects/receiver";
 import { findAction } from "./action-table";
 import { authenticate } from "./auth";
 import { authConfig } from "./credentials";
-import { collectParams, parseParams } from "./params";
+import { collectParams } from "./params";
 import { readCmqRequest } from "./request-reading";
 import { replyResponse } from "./respond";
 

@@ -4,27 +4,9 @@
  * @module
  */
 import { z } from "zod";
-import type { CmqErrorData } from "../domain/errors";
+import { reject } from "../contract/cmq-zod";
 import { parseUint64 } from "../domain/ids";
-import { MAX_BATCH, NAME_PATTERN, type Range, type RangeWithDefault } from "../domain/limits";
-import type { CmqIssueParams } from "./params";
-
-type Ctx = z.core.$RefinementCtx;
-
-function reject(ctx: Ctx, cmq: CmqErrorData): never {
-  const params: CmqIssueParams = { cmq };
-  ctx.addIssue({ code: "custom", message: cmq.kind, params });
-  return z.NEVER;
-}
-
-/** A queue, topic or subscription name (CMQ's naming rule). */
-export function nameParam(what: "queue" | "topic" | "subscription") {
-  return z
-    .string()
-    .transform((value, ctx) =>
-      NAME_PATTERN.test(value) ? value : reject(ctx, { kind: "invalidName", what, name: value }),
-    );
-}
+import { MAX_BATCH, type Range, type RangeWithDefault } from "../domain/limits";
 
 /**
  * An integer in `range`. `name` labels errors. An empty value counts as absent: SDKs send

@@ -1,12 +1,11 @@
 /**
  * From the request's [key, value] pairs to typed action input: `name.N` keys become arrays (N may
- * start at 0 or 1 but must be consecutive, cmq-api-http.md §2.2), repeated keys are refused, and
- * the action's zod schema validates the rest. Schema failures become CmqErrors here, so malformed
- * input never reaches the domain.
+ * start at 0 or 1 but must be consecutive, cmq-api-http.md §2.2) and repeated keys are refused;
+ * the action's zod schema then validates the rest (src/contract/cmq-zod.ts `parseParams`), so
+ * malformed input never reaches the domain.
  * @module
  */
-import type { z } from "zod";
-import { CmqError, type CmqErrorData, fail } from "../domain/errors";
+import { fail } from "../domain/errors";
 
 export type ParamInput = Record<string, string | string[]>;
 
@@ -41,35 +40,4 @@ export function collectParams(pairs: readonly (readonly [string, string])[]): Pa
     input[base] = indices.map((index) => items.get(index) as string);
   }
   return input;
-}
-
-/** A schema helper's way to name the CMQ error for a failed check (see param-schemas.ts). */
-export interface CmqIssueParams {
-  cmq: CmqErrorData;
-}
-
-function issueToError(issue: z.core.$ZodIssue): CmqErrorData {
-  const name = issue.path.map(String).join(".") || "parameters";
-  const params = (issue as { params?: Partial<CmqIssueParams> }).params;
-  if (params?.cmq) return params.cmq;
-  if (issue.code === "invalid_type") {
-    return issue.input === undefined
-      ? { kind: "missingParameter", name }
-      : { kind: "parameterType", name, expected: issue.expected };
-  }
-  if (issue.code === "too_big" || issue.code === "too_small") {
-    return { kind: "parameterOutOfRange", name, detail: issue.message };
-  }
-  return { kind: "parameterType", name, expected: issue.message };
-}
-
-/**
- * Validates `input` (collected parameters, or the bridge route's JSON) against `schema`; the first
- * problem becomes the CMQ error.
- */
-export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new CmqError(issue ? issueToError(issue) : { kind: "internal" });
 }

@@ -5,9 +5,9 @@
  * @module
  */
 import { Router } from "itty-router";
+import { BRIDGE_ROUTE } from "../contract/bridge-calls";
 import { CmqError } from "../domain/errors";
 import { handleCmqRequest } from "./cmq-endpoint";
-import { BRIDGE_ROUTE } from "./internal/bridge-protocol";
 import { handleBridgeRequest } from "./internal/bridge-route";
 import { errorResponse } from "./respond";
 

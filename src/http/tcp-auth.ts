@@ -4,9 +4,10 @@
  * can be replayed; the SDK leaves no way to prevent that.
  * @module
  */
+
+import { base64Decode, hashFor, verifyAny } from "../contract/cmq-signature";
 import { fail } from "../domain/errors";
 import type { AuthConfig } from "./credentials";
-import { base64Decode, hashFor, verifyAny } from "./signature";
 
 export interface TcpAuth {
   secretId: string;

@@ -5,13 +5,10 @@
  */
 
 import { randomUUID } from "node:crypto";
+import type { PublishCall, SendCall } from "../../src/contract/bridge-calls";
+import type { BridgeMessage } from "../../src/contract/bridge-results";
 import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
-import type {
-  BridgeMessage,
-  BridgeOutcome,
-  PublishCall,
-  SendCall,
-} from "../../src/http/internal/bridge-protocol";
+import type { Outcome } from "../../src/domain/outcome";
 import { Batcher, type BatcherOptions } from "./batcher";
 import type { WorkerChannel } from "./worker-channel";
 
@@ -26,7 +23,7 @@ type SendGroup = SendCall["groups"][number];
 type PublishGroup = PublishCall["groups"][number];
 type Failed = {
   ok: false;
-  error: NonNullable<Extract<BridgeOutcome<unknown>, { ok: false }>["error"]>;
+  error: NonNullable<Extract<Outcome<unknown>, { ok: false }>["error"]>;
 };
 
 const keyOf = (appId: string, name: string) => `${appId}\u0000${name.toLowerCase()}`;
@@ -38,18 +35,18 @@ function weight(item: { bodies: string[] }): number {
 }
 
 /** A whole-call failure answers every item of the batch with it. */
-function fanOut<T>(outcome: BridgeOutcome<T[]>, count: number): (T | Failed)[] {
+function fanOut<T>(outcome: Outcome<T[]>, count: number): (T | Failed)[] {
   if (outcome.ok) return outcome.value;
   return Array.from({ length: count }, () => outcome);
 }
 
 export class Forwarder {
-  readonly sends: Batcher<SendGroup & { queue: string }, BridgeOutcome<string[]>>;
-  readonly publishes: Batcher<PublishGroup & { topic: string }, BridgeOutcome<string[]>>;
+  readonly sends: Batcher<SendGroup & { queue: string }, Outcome<string[]>>;
+  readonly publishes: Batcher<PublishGroup & { topic: string }, Outcome<string[]>>;
   /** One item per frame: its handles; the result is one outcome per handle. */
-  readonly deletes: Batcher<{ queue: string; handles: string[] }, BridgeOutcome<null>[]>;
+  readonly deletes: Batcher<{ queue: string; handles: string[] }, Outcome<null>[]>;
   /** Pulls without a wait, by queue and visibility timeout; each frame gets its `max` at most. */
-  readonly pulls: Batcher<PullItem, BridgeOutcome<BridgeMessage[]>>;
+  readonly pulls: Batcher<PullItem, Outcome<BridgeMessage[]>>;
 
   constructor(
     private readonly channel: WorkerChannel,
@@ -97,7 +94,7 @@ export class Forwarder {
     });
     this.pulls = new Batcher(
       { ...options, maxItems: MAX_COALESCED_RECEIVE, maxWeight: MAX_COALESCED_RECEIVE },
-      async (key, items): Promise<BridgeOutcome<BridgeMessage[]>[]> => {
+      async (key, items): Promise<Outcome<BridgeMessage[]>[]> => {
         const [appId] = split(key);
         const first = items[0];
         const outcome = await channel.call({
@@ -160,7 +157,7 @@ export class Forwarder {
     queue: string,
     request: { max: number; waitSeconds?: number; visibilityTimeoutSeconds?: number },
     signal: AbortSignal,
-  ): Promise<BridgeOutcome<BridgeMessage[]>> {
+  ): Promise<Outcome<BridgeMessage[]>> {
     const waiter = randomUUID();
     const cancel = () => {
       this.channel.call({ op: "cancelReceive", appId, queue, waiter }).catch(() => {

@@ -2,9 +2,11 @@
  * One handler per command: parse (already done by the codec), check, forward, map the result to a
  * reply. Errors take their codes from the domain's error table, in their TCP form.
  */
+
+import type { BridgeMessage } from "../../src/contract/bridge-results";
 import { type CmqErrorData, toWire } from "../../src/domain/errors";
 import { TRANSACTION_LIMITS } from "../../src/domain/limits";
-import type { BridgeMessage, BridgeOutcome } from "../../src/http/internal/bridge-protocol";
+import type { Outcome } from "../../src/domain/outcome";
 import type { PulledMessage, TcpReply, TcpReplyBody } from "./codec/replies";
 import type { TcpRequest, TcpRequestBody } from "./codec/requests";
 import type { Forwarder } from "./forwarder";
@@ -36,7 +38,7 @@ function pulled(m: BridgeMessage): PulledMessage {
   };
 }
 
-function ids(outcome: BridgeOutcome<string[]>): TcpReplyBody {
+function ids(outcome: Outcome<string[]>): TcpReplyBody {
   return outcome.ok
     ? { kind: "msgIds", ids: outcome.value.map(BigInt) }
     : errorReply(outcome.error);

@@ -1,21 +1,18 @@
 /**
- * How the bridge reaches the Worker: the internal route (src/http/internal/bridge-protocol.ts)
+ * How the bridge reaches the Worker: the internal route (src/contract/)
  * over a pool of keep-alive HTTP connections (undici), authenticated by the bridge token. Works
  * against `wrangler dev` locally or a deployed Worker's URL alike.
  */
 import { Pool } from "undici";
-import {
-  BRIDGE_ROUTE,
-  type BridgeCall,
-  type BridgeOutcome,
-  type BridgeResult,
-} from "../../src/http/internal/bridge-protocol";
+import { BRIDGE_ROUTE, type BridgeCall } from "../../src/contract/bridge-calls";
+import type { BridgeResult } from "../../src/contract/bridge-results";
+import type { Outcome } from "../../src/domain/outcome";
 
 export interface WorkerChannel {
   call<C extends BridgeCall>(
     call: C,
     signal?: AbortSignal,
-  ): Promise<BridgeOutcome<BridgeResult[C["op"]]>>;
+  ): Promise<Outcome<BridgeResult[C["op"]]>>;
   /** Waits for calls in flight, up to `graceMs`, then cuts the rest off. */
   close(graceMs: number): Promise<void>;
 }
@@ -46,7 +43,7 @@ export class HttpWorkerChannel implements WorkerChannel {
   async call<C extends BridgeCall>(
     call: C,
     signal?: AbortSignal,
-  ): Promise<BridgeOutcome<BridgeResult[C["op"]]>> {
+  ): Promise<Outcome<BridgeResult[C["op"]]>> {
     const pool = call.op === "receive" ? this.polls : this.pool;
     const response = await pool.request({
       signal,
@@ -63,7 +60,7 @@ export class HttpWorkerChannel implements WorkerChannel {
     });
     const text = await response.body.text();
     try {
-      return JSON.parse(text) as BridgeOutcome<BridgeResult[C["op"]]>;
+      return JSON.parse(text) as Outcome<BridgeResult[C["op"]]>;
     } catch {
       throw new Error(`Worker answered HTTP ${response.statusCode} with a body that is not JSON`);
     }

@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { nameParam, parseParams } from "../../src/contract/cmq-zod";
 import { CmqError } from "../../src/domain/errors";
 import { decodeForm } from "../../src/http/form-decoding";
-import {
-  batchParam,
-  bodyParam,
-  intParam,
-  nameParam,
-  optionalInt,
-} from "../../src/http/param-schemas";
-import { collectParams, parseParams } from "../../src/http/params";
+import { batchParam, bodyParam, intParam, optionalInt } from "../../src/http/param-schemas";
+import { collectParams } from "../../src/http/params";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { hashFor, sign, stringToSign } from "../../src/contract/cmq-signature";
 import { hostVariants } from "../../src/http/auth";
-import { hashFor, sign, stringToSign } from "../../src/http/signature";
 
 describe("signature (cmq-api-http.md §2.3 vectors)", () => {
   it("reproduces the documented HMAC-SHA1 vector", async () => {

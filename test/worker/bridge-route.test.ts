@@ -1,10 +1,10 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import type { BridgeMessage } from "../../src/contract/bridge-results";
+import { sign } from "../../src/contract/cmq-signature";
 import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
-import type { BridgeMessage } from "../../src/http/internal/bridge-protocol";
 import { handleBridgeRequest } from "../../src/http/internal/bridge-route";
-import { sign } from "../../src/http/signature";
 import { cmq, createQueue, TENANT_A, TENANT_B, uniqueName } from "./cmq";
 
 const URL = "http://cmq.test:8787/internal/bridge";
@@ -265,6 +265,41 @@ describe("bridge route: queues", () => {
       }
     }
     expect(await activeMsgNum(mine)).toBe(0);
+  });
+});
+
+describe("bridge route: transaction confirms", () => {
+  it("fails only the item whose message id is not a uint64, naming the id it was given", async () => {
+    const queue = await createQueue();
+    const [sent] = await value({
+      op: "send",
+      appId: APP_A,
+      queue,
+      groups: [
+        {
+          bodies: ["half"],
+          delaySeconds: 0,
+          transaction: { producer: "p", queryIntervalSeconds: 5 },
+        },
+      ],
+    });
+    const [msgId] = sent.value;
+    const results = await value({
+      op: "confirm",
+      appId: APP_A,
+      queue,
+      items: [
+        { msgId: "not-an-id", state: 1 },
+        { msgId, state: 1 },
+        { msgId: "0", state: 1 },
+      ],
+    });
+    expect(results).toEqual([
+      { ok: false, error: { kind: "transactionUnknown", msgId: "not-an-id" } },
+      { ok: true, value: null },
+      { ok: false, error: { kind: "transactionUnknown", msgId: "0" } },
+    ]);
+    expect(await activeMsgNum(queue)).toBe(1);
   });
 });
 

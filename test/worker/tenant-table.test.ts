@@ -7,8 +7,8 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BRIDGE_ROUTE } from "../../src/contract/bridge-calls";
 import { ACTION_NAMES } from "../../src/http/action-table";
-import { BRIDGE_ROUTE } from "../../src/http/internal/bridge-protocol";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { cmq, ENDPOINT, indexed, type Reply, send, TENANT_A, TENANT_B, uniqueName } from "./cmq";
 

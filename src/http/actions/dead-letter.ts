@@ -6,10 +6,11 @@
  * @module
  */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import { DEAD_LETTER_LIMITS, LIST_LIMIT, MAX_QUEUES_PER_TENANT } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
 import { type Action, action } from "../action";
-import { nameParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
+import { optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
 const UnbindDeadLetterQueue = action(

@@ -1,18 +1,12 @@
 /** Message actions (cmq-api-http.md §4.7–4.12): send, receive with long polling, delete. */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import { toWire } from "../../domain/errors";
 import { DELAY_SECONDS, MAX_BATCH, POLLING_WAIT_SECONDS } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
 import type { ReceivedMessage } from "../../domain/queue/receive";
 import { type Action, action } from "../action";
-import {
-  batchParam,
-  bodyParam,
-  intParam,
-  nameParam,
-  optionalInt,
-  receiptHandleParam,
-} from "../param-schemas";
+import { batchParam, bodyParam, intParam, optionalInt, receiptHandleParam } from "../param-schemas";
 import { FailedReply } from "../respond";
 import { type ActionContext, queueObject } from "../tenant";
 

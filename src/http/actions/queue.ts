@@ -1,5 +1,6 @@
 /** Queue management actions (cmq-api-http.md §4.1–4.6). */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import {
   LIST_LIMIT,
   MAX_QUEUES_PER_TENANT,
@@ -15,7 +16,7 @@ import {
 } from "../../domain/queue/meta";
 import type { QueueView } from "../../domain/queue/queue-store";
 import { type Action, action } from "../action";
-import { intParam, nameParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
+import { intParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);

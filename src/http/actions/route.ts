@@ -4,10 +4,10 @@
  * @module
  */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import { fail } from "../../domain/errors";
 import { TCP_LIMITS } from "../../domain/limits";
 import { type Action, action } from "../action";
-import { nameParam } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
 const DEFAULT_ADDRESS = `127.0.0.1:${TCP_LIMITS.port}`;

@@ -1,5 +1,6 @@
 /** Subscription actions (cmq-api-http.md §5.8–5.12). */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import { fail } from "../../domain/errors";
 import { SUBSCRIPTION_LIST_LIMIT, SUBSCRIPTION_LIST_OFFSET } from "../../domain/limits";
 import { newObjectId } from "../../domain/object-names";
@@ -12,7 +13,7 @@ import {
 import type { Subscription } from "../../domain/topic/subscriptions";
 import { type Action, action } from "../action";
 import { isOwnAddress } from "../own-address";
-import { nameParam, pageQuery, pagingParams } from "../param-schemas";
+import { pageQuery, pagingParams } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);

@@ -1,18 +1,12 @@
 /** Topic actions (cmq-api-http.md §5.1–5.7): create, delete, list, attributes, publish. */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import { LIST_LIMIT, MAX_BATCH, MAX_TOPICS_PER_TENANT, TOPIC_LIMITS } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
 import type { FilterType } from "../../domain/topic/filter";
 import type { TopicView } from "../../domain/topic/topic-store";
 import { type Action, action } from "../action";
-import {
-  batchParam,
-  bodyParam,
-  nameParam,
-  optionalInt,
-  pageQuery,
-  pagingParams,
-} from "../param-schemas";
+import { batchParam, bodyParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { type ActionContext, catalogObject, topicObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);

@@ -6,11 +6,11 @@
  * @module
  */
 import { z } from "zod";
+import { nameParam } from "../../contract/cmq-zod";
 import { fail } from "../../domain/errors";
 import { parseUint64 } from "../../domain/ids";
 import { unwrap } from "../../domain/outcome";
 import { type Action, action } from "../action";
-import { nameParam } from "../param-schemas";
 import { queueObject } from "../tenant";
 
 const EdgeGetMessageTrace = action(

@@ -4,20 +4,10 @@
  * token, and TCP frames carry nothing to detect a replay by.
  * @module
  */
-import { parseUint64 } from "../../domain/ids";
-import { MAX_BATCH } from "../../domain/limits";
-import type { Outcome } from "../../domain/outcome";
-import type { ReceivedMessage } from "../../domain/queue/receive";
-import type { Receiver } from "../../objects/receiver";
-import { authConfig } from "../credentials";
-import { verifyTcpAuth } from "../tcp-auth";
-import { queueObject, topicObject } from "../tenant";
+
 import type {
   AuthCall,
   BridgeCall,
-  BridgeMessage,
-  BridgeOutcome,
-  BridgeResult,
   CancelReceiveCall,
   ConfirmCall,
   DeleteCall,
@@ -26,13 +16,23 @@ import type {
   ReturnUnreadCall,
   SendCall,
   TransactionQueriesCall,
-} from "./bridge-protocol";
+} from "../../contract/bridge-calls";
+import type { BridgeMessage, BridgeResult } from "../../contract/bridge-results";
+import type { CmqErrorData } from "../../domain/errors";
+import { parseUint64 } from "../../domain/ids";
+import { MAX_BATCH } from "../../domain/limits";
+import type { Outcome } from "../../domain/outcome";
+import type { ReceivedMessage } from "../../domain/queue/receive";
+import type { Receiver } from "../../objects/receiver";
+import { authConfig } from "../credentials";
+import { verifyTcpAuth } from "../tcp-auth";
+import { queueObject, topicObject } from "../tenant";
 
-type Answer<Op extends keyof BridgeResult> = Promise<BridgeOutcome<BridgeResult[Op]>>;
+type Answer<Op extends keyof BridgeResult> = Promise<Outcome<BridgeResult[Op]>>;
 
-const MALFORMED: BridgeOutcome<null> = { ok: false, error: { kind: "receiptHandleMalformed" } };
+const MALFORMED: Outcome<null> = { ok: false, error: { kind: "receiptHandleMalformed" } };
 
-function ids(outcome: Outcome<bigint[]>): BridgeOutcome<string[]> {
+function ids(outcome: Outcome<bigint[]>): Outcome<string[]> {
   return outcome.ok ? { ok: true, value: outcome.value.map(String) } : outcome;
 }
 
@@ -95,25 +95,49 @@ async function returnUnread(call: ReturnUnreadCall, env: Env): Answer<"returnUnr
   return outcome.ok ? { ok: true, value: null } : outcome;
 }
 
-async function remove(call: DeleteCall, env: Env): Answer<"delete"> {
-  const stub = queueObject({ env, appId: call.appId }, call.queue);
-  const handles = call.handles.map(parseUint64);
-  const valid = handles.filter((h) => h !== undefined);
-  const results: Outcome<void>[] = [];
-  // The store deletes up to MAX_BATCH handles per call. At least one call is made, even with no
-  // valid handle, so a missing queue is reported as such.
-  for (let i = 0; i === 0 || i < valid.length; i += MAX_BATCH) {
-    const outcome = await stub.delete({ queue: call.queue }, valid.slice(i, i + MAX_BATCH));
-    if (!outcome.ok) return outcome;
-    results.push(...outcome.value);
-  }
+/** A per-item answer: success, or the item's error. */
+type ItemResult = { ok: true } | { ok: false; error: CmqErrorData };
+
+/**
+ * Runs `run` on the items that parse, and answers each item that does not with `invalid`: one bad
+ * id fails only its own slot. `run` gets every parsed item, and is called even with none, so a
+ * missing queue is reported as such.
+ */
+async function parsedItems<I, T>(
+  items: readonly I[],
+  parse: (item: I) => T | undefined,
+  invalid: (item: I) => Outcome<null>,
+  run: (valid: T[]) => Promise<Outcome<ItemResult[]>>,
+): Promise<Outcome<Outcome<null>[]>> {
+  const parsed = items.map(parse);
+  const outcome = await run(parsed.filter((p) => p !== undefined));
+  if (!outcome.ok) return outcome;
   let next = 0;
-  const value = handles.map((handle): BridgeOutcome<null> => {
-    if (handle === undefined) return MALFORMED;
-    const result: Outcome<void> = results[next++] ?? { ok: false, error: { kind: "internal" } };
+  const value = items.map((item, i): Outcome<null> => {
+    if (parsed[i] === undefined) return invalid(item);
+    const result = outcome.value[next++] ?? { ok: false, error: { kind: "internal" } };
     return result.ok ? { ok: true, value: null } : result;
   });
   return { ok: true, value };
+}
+
+async function remove(call: DeleteCall, env: Env): Answer<"delete"> {
+  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  return parsedItems(
+    call.handles,
+    parseUint64,
+    () => MALFORMED,
+    async (handles) => {
+      const results: Outcome<void>[] = [];
+      // The store deletes up to MAX_BATCH handles per call.
+      for (let i = 0; i === 0 || i < handles.length; i += MAX_BATCH) {
+        const outcome = await stub.delete({ queue: call.queue }, handles.slice(i, i + MAX_BATCH));
+        if (!outcome.ok) return outcome;
+        results.push(...outcome.value);
+      }
+      return { ok: true, value: results };
+    },
+  );
 }
 
 async function publish(call: PublishCall, env: Env): Answer<"publish"> {
@@ -122,12 +146,18 @@ async function publish(call: PublishCall, env: Env): Answer<"publish"> {
   return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
 }
 
+/** An id that is not a uint64 names no transaction message: that item fails, the others go on. */
 async function confirm(call: ConfirmCall, env: Env): Answer<"confirm"> {
   const stub = queueObject({ env, appId: call.appId }, call.queue);
-  const items = call.items.map((i) => ({ msgId: parseUint64(i.msgId) ?? 0n, state: i.state }));
-  const outcome = await stub.confirm({ queue: call.queue }, items);
-  if (!outcome.ok) return outcome;
-  return { ok: true, value: outcome.value.map((r) => (r.ok ? { ok: true, value: null } : r)) };
+  return parsedItems(
+    call.items,
+    (item) => {
+      const msgId = parseUint64(item.msgId);
+      return msgId === undefined ? undefined : { msgId, state: item.state };
+    },
+    (item) => ({ ok: false, error: { kind: "transactionUnknown", msgId: item.msgId } }),
+    (items) => stub.confirm({ queue: call.queue }, items),
+  );
 }
 
 async function transactionQueries(

@@ -1,19 +1,20 @@
 /**
- * `POST /internal/bridge`, the TCP bridge's way in (bridge-protocol.ts): 401 without the bridge
+ * `POST /internal/bridge`, the TCP bridge's way in (src/contract/): 401 without the bridge
  * token, 400 for a call that is not valid, 500 for an unexpected failure, else 200. Every body is a
- * BridgeOutcome, so the bridge can relay even a 400's error to its TCP client.
+ * domain Outcome, so the bridge can relay even a 400's error to its TCP client.
  * @module
  */
+
+import { BridgeCall } from "../../contract/bridge-calls";
+import { parseParams } from "../../contract/cmq-zod";
 import { fail } from "../../domain/errors";
+import type { Outcome } from "../../domain/outcome";
 import { attemptAsync } from "../../domain/outcome";
 import { requestReceiver } from "../../objects/receiver";
-import { parseParams } from "../params";
 import { runBridgeCall } from "./bridge-calls";
-import type { BridgeCall, BridgeOutcome } from "./bridge-protocol";
-import { BridgeCallSchema } from "./bridge-schema";
 import { bridgeTokenMatches } from "./bridge-token";
 
-function reply(status: number, outcome: BridgeOutcome<unknown>): Response {
+function reply(status: number, outcome: Outcome<unknown>): Response {
   return Response.json(outcome, { status });
 }
 
@@ -22,7 +23,7 @@ async function readCall(request: Request): Promise<BridgeCall> {
   const json: unknown = await request
     .json()
     .catch(() => fail({ kind: "malformedRequest", reason: "the bridge call as JSON" }));
-  return parseParams(BridgeCallSchema, json);
+  return parseParams(BridgeCall, json);
 }
 
 export async function handleBridgeRequest(

@@ -3,7 +3,7 @@
  * same signing code the Worker verifies with.
  * @module
  */
-import { type HashName, sign, stringToSign } from "../../../src/http/signature";
+import { type HashName, sign, stringToSign } from "../../../src/contract/cmq-signature";
 
 export interface Credentials {
   secretId: string;
