@@ -31,6 +31,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: "local",
+          include: ["test/local/**/*.test.ts"],
+          environment: "node",
+          // Real `npm start` processes: each bundles the Worker and starts workerd and the bridge.
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "fault",
           include: ["test/fault/**/*.test.ts"],
           environment: "node",

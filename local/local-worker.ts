@@ -13,6 +13,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+// miniflare is pinned to the 5.x beta that wrangler and @cloudflare/vitest-plugin themselves pin
+// exactly (5.x is published only as betas; npm's "latest" is the 4.x line). The 4.x release works
+// here too (its options need no convertV4MiniflareOptions), but npm then installs it beside their
+// 5.x copies: npm start and the benchmarks would run an older workerd (2026-07-30, before the
+// Worker's compatibility_date) than the tests and `npm run dev`, on the same storage.
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import {
   unstable_getMiniflareWorkerOptions,

@@ -2,60 +2,64 @@
  * `npm start`: runs cmq-edge locally on persisted storage — the Worker served by Miniflare directly
  * on http://127.0.0.1:8787 (no wrangler dev proxy in front: the fastest local path, DESIGN.md
  * "Local serving"; `npm run dev` is plain wrangler dev on the same storage) and the TCP bridge on
- * 127.0.0.1:6380 in front of it — and prints the default credential. The bridge runs in its own
- * process group; Ctrl-C / SIGTERM, or npm going away, stop all of it.
+ * 127.0.0.1:6380 in front of it — and prints the default credential once both accept connections.
+ * Nothing outlives it: the bridge stops when start's IPC channel closes, and a watchdog ends
+ * workerd (local/watchdog.ts), also when start or its whole process group is killed with SIGKILL.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { TCP_LIMITS } from "../src/domain/limits";
-import { type LocalWorker, startMiniflareWorker } from "./local-worker";
+import { type BridgeMessage, isBridgeMessage } from "../tcp-bridge/src/parent-channel";
+import { isAddressInUse, portInUseMessage } from "../tcp-bridge/src/port-holder";
+import type { LocalWorker } from "./local-worker";
+import { RUN_MARK } from "./process-marks";
+import { parseStartOptions } from "./start-options";
 
-const { values } = parseArgs({
-  options: {
-    "http-port": { type: "string", default: process.env.CMQ_HTTP_PORT ?? "8787" },
-    "tcp-port": { type: "string", default: process.env.CMQ_TCP_PORT ?? String(TCP_LIMITS.port) },
-    "persist-to": { type: "string", default: process.env.CMQ_PERSIST_TO ?? ".wrangler/state" },
-  },
-});
-
-const httpPort = values["http-port"];
-const children: ChildProcess[] = [];
-
-function startChild(name: string, command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, {
-    stdio: "inherit",
-    detached: true,
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-  });
-  child.on("exit", (code, signal) => {
-    if (stopping) return;
-    console.error(`cmq-edge: ${name} exited (${signal ?? code}); stopping`);
-    stop(code ?? 1);
-  });
-  children.push(child);
-  return child;
+const parsed = parseStartOptions(process.argv.slice(2), process.env);
+if (parsed.kind === "help") {
+  console.log(parsed.text);
+  process.exit(0);
 }
+if (parsed.kind === "usage-error") {
+  console.error(parsed.text);
+  process.exit(2);
+}
+const { options } = parsed;
+
+// Before anything is spawned: every descendant inherits it, whichever process group it is in.
+process.env[RUN_MARK] = `${process.pid}-${randomUUID()}`;
+
+/**
+ * In a group of its own, so a SIGKILL of start's group does not take it along; it finds what to
+ * end through /proc, hence Linux only.
+ */
+function startWatchdog(): void {
+  if (process.platform !== "linux") return;
+  const watchdog = spawn(process.execPath, [new URL("./watchdog.ts", import.meta.url).pathname], {
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  watchdog.unref();
+  watchdog.channel?.unref();
+}
+startWatchdog();
 
 let stopping = false;
 let worker: LocalWorker | undefined;
+let bridge: ChildProcess | undefined;
+const bridgeGone = Promise.withResolvers<void>();
+
 function stop(exitCode = 0): void {
   if (stopping) return;
   stopping = true;
-  // Exit once the Worker is disposed (its workerd stopped, its bundle removed), or after 5 s.
+  if (bridge && bridge.exitCode === null && bridge.signalCode === null) bridge.kill("SIGTERM");
+  else bridgeGone.resolve();
+  // Exit once the Worker is disposed (its workerd stopped, its bundle removed) and the bridge has
+  // stopped, or after 5 s.
   void Promise.race([
-    worker?.dispose().catch(() => {}),
+    Promise.all([worker?.dispose().catch(() => {}), bridgeGone.promise]),
     new Promise((resolve) => setTimeout(resolve, 5000).unref()),
   ]).then(() => process.exit(exitCode));
-  for (const child of children) {
-    if (child.pid !== undefined && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // Already gone.
-      }
-    }
-  }
 }
 
 process.on("SIGINT", () => stop(0));
@@ -93,21 +97,67 @@ setInterval(() => {
   }
 }, 1000).unref();
 
-worker = await startMiniflareWorker({
-  configPath: new URL("../wrangler.toml", import.meta.url).pathname,
-  port: Number(httpPort),
-  persistTo: values["persist-to"],
-});
+/**
+ * Starts the bridge in start's own process group, with an IPC channel it reports on and that
+ * stops it when start is gone; resolves with its address once it accepts connections.
+ */
+function startBridge(workerUrl: string): Promise<{ host: string; port: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      new URL("../tcp-bridge/src/main.ts", import.meta.url).pathname,
+      "--port",
+      String(options.tcpPort),
+      "--worker-url",
+      workerUrl,
+    ],
+    {
+      stdio: ["inherit", "inherit", "inherit", "ipc"],
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    },
+  );
+  bridge = child;
+  return new Promise((resolve) => {
+    let listening = false;
+    child.on("message", (message: unknown) => {
+      if (!isBridgeMessage(message)) return;
+      const m: BridgeMessage = message;
+      if (m.type === "listening") {
+        listening = true;
+        resolve(m);
+      } else {
+        console.error(`cmq-edge: ${portInUseMessage("TCP", m.port, "--tcp-port")}`);
+        stop(1);
+      }
+    });
+    // "close", not "exit": it comes after the channel's last message, such as "port-in-use".
+    child.on("close", (code, signal) => {
+      bridgeGone.resolve();
+      if (stopping) return;
+      // A bridge that failed to start said why itself; one killed by a signal could not.
+      if (listening || signal !== null)
+        console.error(`cmq-edge: the TCP bridge exited (${signal ?? code}); stopping`);
+      stop(code || 1);
+    });
+  });
+}
 
-startChild("tcp bridge", process.execPath, [
-  "--import",
-  "tsx",
-  new URL("../tcp-bridge/src/main.ts", import.meta.url).pathname,
-  "--port",
-  values["tcp-port"],
-  "--worker-url",
-  `http://127.0.0.1:${httpPort}`,
-]);
+// Only now: wrangler and Miniflare take seconds to load, which `--help` should not wait for.
+const { startMiniflareWorker } = await import("./local-worker");
+try {
+  worker = await startMiniflareWorker({
+    configPath: new URL("../wrangler.toml", import.meta.url).pathname,
+    port: options.httpPort,
+    persistTo: options.persistTo,
+  });
+} catch (error) {
+  if (!isAddressInUse(error)) throw error;
+  console.error(`cmq-edge: ${portInUseMessage("HTTP", options.httpPort, "--http-port")}`);
+  process.exit(1);
+}
+const tcp = await startBridge(worker.url);
 
 /** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
 function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
@@ -118,9 +168,9 @@ function localCredential(): { secretId: string; secretKey: string; appId: string
 
 const credential = localCredential();
 console.log(`
-cmq-edge is running (local, persisted in ${values["persist-to"]}):
-  HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works)
-  TCP   127.0.0.1:${values["tcp-port"]}                   (CMQ TCP protocol, through the bridge)
+cmq-edge is running (local, persisted in ${options.persistTo}):
+  HTTP listening on ${worker.url}/v2/index.php  (CMQ action API; any path works)
+  TCP listening on ${tcp.host}:${tcp.port}  (CMQ TCP protocol, through the bridge)
   Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
     secretId  ${credential?.secretId}
     secretKey ${credential?.secretKey}

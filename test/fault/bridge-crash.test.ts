@@ -11,6 +11,7 @@
  */
 import { expect } from "vitest";
 import { killRounds } from "./kill-rounds";
+import { tcpBridge } from "./targets";
 
 const ROUNDS = Number(process.env.CMQ_FAULT_BRIDGE_ROUNDS ?? 8);
 const SEED = Number(process.env.CMQ_FAULT_SEED ?? Date.now() % 1_000_000);
@@ -20,7 +21,7 @@ killRounds({
   tag: "bridge-crash",
   rounds: ROUNDS,
   seed: SEED,
-  victim: "bridge",
+  victim: tcpBridge,
   startTraffic(traffic) {
     traffic.tcpProducers(TCP_CLIENTS / 2);
     traffic.tcpConsumers(TCP_CLIENTS / 2);

@@ -1,34 +1,25 @@
 /**
- * The skeleton both fault tests share: wrangler dev and the TCP bridge on free loopback ports, two
+ * The skeleton the kill fault tests share: the service (targets.ts) on free loopback ports, two
  * queues, traffic from a seeded Random into one Ledger, then round after round wait for every
- * client to recover, let traffic run a random while, `kill -9` the victim's process group, wait
- * until it is gone and restart it on the same port; at the end recover once more, drain the
- * queues, check they stay empty and assert the verdict. afterAll stops whatever the run started.
+ * client to recover, let traffic run a random while, `kill -9` the victim, wait until it is gone
+ * and restart it on the same ports; at the end recover once more, drain the queues, check they
+ * stay empty and assert the verdict. afterAll stops whatever the run started.
  */
 import { afterAll, expect, it } from "vitest";
 import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { Ledger, Random } from "./ledger";
-import {
-  freePort,
-  httpClient,
-  type ProcessGroup,
-  Sandbox,
-  sleep,
-  waitHttpReady,
-  waitTcpReady,
-} from "./processes";
+import { freePort, httpClient, Sandbox, sleep } from "./processes";
 import { leftovers, type RoundLine, roundLine, verdict } from "./report";
+import { endpointOf, type Target, type TargetFactory } from "./targets";
 import { drain, recovered, Traffic } from "./traffic";
-
-export type Victim = "wrangler" | "bridge";
 
 export interface KillRoundsOptions {
   /** Prefix of every log line and of the sandbox directory. */
   tag: string;
   rounds: number;
   seed: number;
-  /** The process group killed each round; the other one stays up throughout. */
-  victim: Victim;
+  /** What is started, and killed each round (targets.ts). */
+  victim: TargetFactory;
   /** Starts the clients that run through every round. */
   startTraffic(traffic: Traffic): void;
   /** Stop the rounds' consumers as well and drain with new HTTP consumers instead. */
@@ -40,46 +31,16 @@ export interface KillRoundsOptions {
 const VISIBILITY_SECONDS = 3;
 const REQUEST_TIMEOUT_MS = 5_000;
 const QUEUES = ["fault-a", "fault-b"];
-const VICTIM_TITLES: Record<Victim, string> = {
-  wrangler: "wrangler dev",
-  bridge: "the TCP bridge",
-};
-
-interface Ports {
-  http: number;
-  tcp: number;
-}
-
-const workerUrl = (ports: Ports) => `http://127.0.0.1:${ports.http}`;
-const endpointOf = (ports: Ports) => `${workerUrl(ports)}/v2/index.php`;
-
-/** Starts a process group and waits until it serves; returns it with how long that took. */
-const START: Record<
-  Victim,
-  (box: Sandbox, ports: Ports) => Promise<{ group: ProcessGroup; readyMs: number }>
-> = {
-  async wrangler(box, ports) {
-    const group = await box.startWrangler(ports.http);
-    return { group, readyMs: await waitHttpReady(endpointOf(ports), group) };
-  },
-  async bridge(box, ports) {
-    const group = box.startBridge(ports.tcp, workerUrl(ports));
-    return { group, readyMs: await waitTcpReady(ports.tcp, group) };
-  },
-};
 
 /** What the rounds of one run share. */
 interface Run {
   readonly o: KillRoundsOptions;
-  readonly box: Sandbox;
-  readonly ports: Ports;
+  readonly target: Target;
   readonly admin: CmqHttpClient;
   readonly random: Random;
   readonly ledger: Ledger;
   readonly traffic: Traffic;
   readonly rounds: RoundLine[];
-  /** The victim's current process group: a new one after every restart. */
-  victim: ProcessGroup;
 }
 
 /** Declares the test (`rounds` kills of the victim under traffic) and the cleanup after it. */
@@ -96,7 +57,7 @@ export function killRounds(o: KillRoundsOptions): void {
     expect(left, "no wrangler, workerd or bridge process may survive the test").toEqual([]);
   });
 
-  it(`loses no acknowledged message across ${o.rounds} kill -9 of ${VICTIM_TITLES[o.victim]}`, {
+  it(`loses no acknowledged message across ${o.rounds} kill -9 of ${o.victim.title}`, {
     timeout: 120_000 + o.rounds * 20_000,
   }, async () => {
     expect(o.rounds).toBeGreaterThan(0);
@@ -111,15 +72,12 @@ export function killRounds(o: KillRoundsOptions): void {
   });
 }
 
-/** Both process groups up, the queues created, the traffic running. */
+/** The service up, the queues created, the traffic running. */
 async function startRun(o: KillRoundsOptions, box: Sandbox): Promise<Run> {
   const ports = { http: await freePort(), tcp: await freePort() };
   console.log(`[${o.tag}] seed ${o.seed}, ${o.rounds} rounds, sandbox ${box.dir}`);
-  // The bridge forwards to the Worker, so wrangler comes first.
-  const groups = {
-    wrangler: (await START.wrangler(box, ports)).group,
-    bridge: (await START.bridge(box, ports)).group,
-  };
+  const target = o.victim.create(box, ports);
+  await target.startAll();
   const endpoint = endpointOf(ports);
   const admin = httpClient(endpoint, 15_000);
   for (const q of QUEUES) await admin.createQueue(q, { visibilityTimeout: VISIBILITY_SECONDS });
@@ -135,7 +93,7 @@ async function startRun(o: KillRoundsOptions, box: Sandbox): Promise<Run> {
     waitSeconds: 1,
   });
   o.startTraffic(traffic);
-  return { o, box, ports, admin, random, ledger, traffic, rounds: [], victim: groups[o.victim] };
+  return { o, target, admin, random, ledger, traffic, rounds: [] };
 }
 
 /** One round: recovery, traffic for a random while, kill -9 of the victim, restart, ready. */
@@ -148,20 +106,17 @@ async function killRound(run: Run, round: number): Promise<void> {
   const recoverMs = await recovered(ledger, traffic.names, `before round ${round}`);
   const runMs = random.int(200, 1_800);
   await sleep(runMs);
-  run.victim.kill9();
-  const gone = await run.victim.gone(10_000);
-  expect(gone, `${o.victim} group ${run.victim.pgid} still running after kill -9`).toBe(true);
+  const killed = await run.target.kill(round);
   const downMs = random.int(0, 600);
   await sleep(downMs);
-  const restart = await START[o.victim](run.box, run.ports);
-  run.victim = restart.group;
+  const readyMs = await run.target.restart();
   roundLine(
     o.tag,
     ledger,
     run.rounds,
     before,
     `all clients ok after ${recoverMs} ms (${traffic.tcpReconnects - reconnects} reconnects), ` +
-      `killed ${runMs} ms later, down ${downMs} ms + restart ${restart.readyMs} ms`,
+      `killed ${runMs} ms later${killed}, down ${downMs} ms + restart ${readyMs} ms`,
   );
 }
 

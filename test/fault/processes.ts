@@ -1,8 +1,10 @@
 /**
- * Real processes for the fault tests: `wrangler dev` (the Worker, on persisted local storage) and
- * the TCP bridge (tcp-bridge/src/main.ts), each in its own process group so `kill -9` of the group
- * takes wrangler's node, esbuild and workerd children with it (workers-toolchain.md). A Sandbox
- * owns a temporary directory and every group it ever started, and stops and checks them at the end.
+ * Real processes for the fault tests: `wrangler dev` (the Worker, on persisted local storage), the
+ * TCP bridge (tcp-bridge/src/main.ts) and `npm start` (both, local/start.ts), each in its own
+ * process group so `kill -9` of the group takes wrangler's node, esbuild and workerd children with
+ * it (workers-toolchain.md), and each with a mark in its environment that all its descendants
+ * inherit, so whatever left the group is found too. A Sandbox owns a temporary directory and every
+ * group it ever started, and stops and checks them at the end.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import {
@@ -19,6 +21,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { marked } from "../../local/process-marks";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -53,7 +56,7 @@ export function httpClient(endpoint: string, timeoutMs: number): CmqHttpClient {
   });
 }
 
-interface ProcInfo {
+export interface ProcInfo {
   pid: number;
   pgid: number;
   state: string;
@@ -61,7 +64,7 @@ interface ProcInfo {
 }
 
 /** Every process on the machine with its group and state, from /proc. */
-function processes(): ProcInfo[] {
+export function processes(): ProcInfo[] {
   const out: ProcInfo[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -83,12 +86,17 @@ export function survivors(pgids: Iterable<number>): ProcInfo[] {
   return processes().filter((p) => groups.has(p.pgid) && p.state !== "Z" && p.state !== "X");
 }
 
+/** The environment variable that marks every process a ProcessGroup started, and their children. */
+const MARK = "CMQ_FAULT_PROCESS";
+
 export class ProcessGroup {
   private constructor(
     readonly name: string,
     readonly child: ChildProcess,
     readonly pgid: number,
     readonly logPath: string,
+    /** `MARK=…`, in the environment of each of its processes. */
+    readonly mark: string,
   ) {}
 
   static start(
@@ -98,17 +106,19 @@ export class ProcessGroup {
     options: { cwd: string; env: NodeJS.ProcessEnv; logPath: string },
   ): ProcessGroup {
     const log = openSync(options.logPath, "a");
+    // The log file's path is unique to this start.
+    const mark = `${MARK}=${options.logPath}`;
     try {
       const child = spawn(command, args, {
         cwd: options.cwd,
-        env: options.env,
+        env: { ...options.env, [MARK]: options.logPath },
         // Its own process group (pgid = its pid), so the whole tree can be signalled at once.
         detached: true,
         stdio: ["ignore", log, log],
       });
       if (child.pid === undefined) throw new Error(`${name}: spawn failed`);
       child.on("error", () => {});
-      return new ProcessGroup(name, child, child.pid, options.logPath);
+      return new ProcessGroup(name, child, child.pid, options.logPath, mark);
     } finally {
       closeSync(log);
     }
@@ -123,23 +133,45 @@ export class ProcessGroup {
     }
   }
 
-  /** Waits until nothing of the group runs any more; false when `ms` passed first. */
+  /** `kill -9` of the group and of every marked process outside it: the end of a test. */
+  killAll(): void {
+    this.kill9();
+    for (const pid of marked(this.mark)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
+  /** Its processes still running: in its group, or elsewhere with its mark. */
+  left(): number[] {
+    return [...new Set([...survivors([this.pgid]).map((p) => p.pid), ...marked(this.mark)])];
+  }
+
+  /** Waits until nothing it started runs any more; false when `ms` passed first. */
   async gone(ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
-      if (survivors([this.pgid]).length === 0) return true;
-      await sleep(50);
+      if (this.left().length === 0) return true;
+      await sleep(25);
     }
-    return survivors([this.pgid]).length === 0;
+    return this.left().length === 0;
+  }
+
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string {
+    try {
+      return readFileSync(this.logPath, "utf8");
+    } catch {
+      return "";
+    }
   }
 
   /** The last lines of its output, for failure messages. */
   tail(lines = 20): string {
-    try {
-      return readFileSync(this.logPath, "utf8").split("\n").slice(-lines).join("\n");
-    } catch {
-      return "";
-    }
+    return this.output().split("\n").slice(-lines).join("\n");
   }
 }
 
@@ -153,7 +185,7 @@ export class Sandbox {
   private readonly tmpDir: string;
   private readonly groups: ProcessGroup[] = [];
   private readonly onExit = () => {
-    for (const g of this.groups) g.kill9();
+    for (const g of this.groups) g.killAll();
   };
   private configPath: string | undefined;
   private starts = 0;
@@ -165,10 +197,6 @@ export class Sandbox {
     mkdirSync(this.tmpDir);
     // Last resort should the test process be torn down before afterAll runs.
     process.once("exit", this.onExit);
-  }
-
-  get pgids(): number[] {
-    return this.groups.map((g) => g.pgid);
   }
 
   /**
@@ -236,15 +264,21 @@ export class Sandbox {
     );
   }
 
-  /** A node process in a new group, kept for stopAll, logging to its own numbered file. */
+  /** `npm start -- <options>` (local/start.ts: the Worker and the bridge). */
+  startNpmStart(options: string[]): ProcessGroup {
+    return this.start("npm-start", ["start", "--", ...options], ROOT, {}, "npm");
+  }
+
+  /** A process (node unless told) in a new group, kept for stopAll, logging to its own file. */
   private start(
     name: string,
     args: string[],
     cwd: string,
     env: NodeJS.ProcessEnv = {},
+    command = process.execPath,
   ): ProcessGroup {
     this.starts += 1;
-    const group = ProcessGroup.start(name, process.execPath, args, {
+    const group = ProcessGroup.start(name, command, args, {
       cwd,
       env: { ...process.env, TMPDIR: this.tmpDir, ...env },
       logPath: join(this.dir, `${name}-${this.starts}.log`),
@@ -253,13 +287,15 @@ export class Sandbox {
     return group;
   }
 
-  /** Kills every group it started, waits for them, and returns whatever still runs. */
+  /** Kills everything it started, waits for it, and returns whatever still runs. */
   async stopAll(): Promise<ProcInfo[]> {
-    for (const g of this.groups) g.kill9();
+    for (const g of this.groups) g.killAll();
+    const left = () => new Set(this.groups.flatMap((g) => g.left()));
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && survivors(this.pgids).length > 0) await sleep(100);
+    while (Date.now() < deadline && left().size > 0) await sleep(100);
     process.removeListener("exit", this.onExit);
-    return survivors(this.pgids);
+    const pids = left();
+    return processes().filter((p) => pids.has(p.pid));
   }
 
   /** Removes the sandbox directory (storage, logs, wrangler's bundles). */

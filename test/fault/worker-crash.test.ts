@@ -9,6 +9,7 @@
  *   CMQ_FAULT_ROUNDS=50 CMQ_FAULT_SEED=123 npx vitest run --project fault test/fault/worker-crash.test.ts
  */
 import { killRounds } from "./kill-rounds";
+import { wranglerDev } from "./targets";
 
 const ROUNDS = Number(process.env.CMQ_FAULT_ROUNDS ?? 20);
 const SEED = Number(process.env.CMQ_FAULT_SEED ?? Date.now() % 1_000_000);
@@ -17,7 +18,7 @@ killRounds({
   tag: "worker-crash",
   rounds: ROUNDS,
   seed: SEED,
-  victim: "wrangler",
+  victim: wranglerDev,
   startTraffic(traffic) {
     traffic.httpProducers(2);
     traffic.tcpProducers(2);

@@ -1,0 +1,76 @@
+/**
+ * `npm start`'s options: flags, else CMQ_* environment variables, else the defaults. A pure
+ * parse (node:util parseArgs, strict), so a typo is a usage error with exit code 2 rather than an
+ * option silently ignored or a stack trace.
+ */
+import { parseArgs } from "node:util";
+import { TCP_LIMITS } from "../src/domain/limits";
+
+export interface StartOptions {
+  /** 0 picks a free port. */
+  httpPort: number;
+  tcpPort: number;
+  persistTo: string;
+}
+
+export type ParsedStart =
+  | { kind: "run"; options: StartOptions }
+  | { kind: "help"; text: string }
+  | { kind: "usage-error"; text: string };
+
+export const USAGE = `Usage: npm start -- [options]
+
+Runs cmq-edge locally on persisted storage: the Worker's CMQ HTTP API and the TCP bridge in front
+of it. Ctrl-C stops everything.
+
+Options:
+  --http-port <port>   HTTP port (env CMQ_HTTP_PORT; default 8787; 0 picks a free one)
+  --tcp-port <port>    TCP bridge port (env CMQ_TCP_PORT; default ${TCP_LIMITS.port}; 0 picks a free one)
+  --persist-to <dir>   where queues are kept (env CMQ_PERSIST_TO; default .wrangler/state)
+  -h, --help           print this and exit`;
+
+const OPTIONS = {
+  "http-port": { type: "string" },
+  "tcp-port": { type: "string" },
+  "persist-to": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Not parseArgs defaults: those would hide the environment variable behind them. */
+const FALLBACKS = {
+  "http-port": { env: "CMQ_HTTP_PORT", default: "8787" },
+  "tcp-port": { env: "CMQ_TCP_PORT", default: String(TCP_LIMITS.port) },
+  "persist-to": { env: "CMQ_PERSIST_TO", default: ".wrangler/state" },
+} as const;
+
+class UsageError extends Error {}
+
+function port(name: "http-port" | "tcp-port", text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
+    throw new UsageError(
+      `--${name} (or ${FALLBACKS[name].env}) must be a port number from 0 to 65535, got ${JSON.stringify(text)}`,
+    );
+  return Number(text);
+}
+
+export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): ParsedStart {
+  try {
+    const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+    if (values.help) return { kind: "help", text: USAGE };
+    const get = (name: keyof typeof FALLBACKS) =>
+      values[name] ?? env[FALLBACKS[name].env] ?? FALLBACKS[name].default;
+    return {
+      kind: "run",
+      options: {
+        httpPort: port("http-port", get("http-port")),
+        tcpPort: port("tcp-port", get("tcp-port")),
+        persistTo: get("persist-to"),
+      },
+    };
+  } catch (error) {
+    // parseArgs' own errors (unknown option, missing value, stray argument) carry an ERR_PARSE_ARGS_* code.
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (!(error instanceof UsageError) && !code.startsWith("ERR_PARSE_ARGS")) throw error;
+    return { kind: "usage-error", text: `cmq-edge: ${(error as Error).message}\n\n${USAGE}` };
+  }
+}
