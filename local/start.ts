@@ -1,14 +1,16 @@
 /**
  * `npm start`: runs cmq-edge locally on persisted storage — the Worker served by Miniflare directly
- * on http://127.0.0.1:8787 (no wrangler dev proxy in front: the fastest local path, DESIGN.md
- * "Local serving"; `npm run dev` is plain wrangler dev on the same storage) and the TCP bridge on
- * 127.0.0.1:6380 in front of it — and prints the default credential. The bridge runs in its own
+ * on http://127.0.0.1:8787 (no wrangler dev proxy in front: the fastest local path, see
+ * docs/architecture.md "Local serving"; `npm run dev` is plain wrangler dev on the same storage)
+ * and the TCP bridge on 127.0.0.1:6380 in front of it — and prints the default credential
+ * (local/defaults.env). The bridge runs in its own
  * process group; Ctrl-C / SIGTERM, or npm going away, stop all of it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { TCP_LIMITS } from "../src/domain/limits";
+import { localCredential, localDefaults } from "./local-defaults";
 import { type LocalWorker, startMiniflareWorker } from "./local-worker";
 
 const { values } = parseArgs({
@@ -107,23 +109,18 @@ startChild("tcp bridge", process.execPath, [
   values["tcp-port"],
   "--worker-url",
   `http://127.0.0.1:${httpPort}`,
+  "--bridge-token",
+  localDefaults().CMQ_BRIDGE_TOKEN,
 ]);
-
-/** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
-function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
-  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
-  const line = /^CMQ_CREDENTIALS\s*=\s*'(.*)'\s*$/m.exec(toml);
-  return line?.[1] ? JSON.parse(line[1])[0] : undefined;
-}
 
 const credential = localCredential();
 console.log(`
 cmq-edge is running (local, persisted in ${values["persist-to"]}):
   HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works)
   TCP   127.0.0.1:${values["tcp-port"]}                   (CMQ TCP protocol, through the bridge)
-  Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
-    secretId  ${credential?.secretId}
-    secretKey ${credential?.secretKey}
-    appId     ${credential?.appId}
+  Default credential (local/defaults.env CMQ_CREDENTIALS):
+    secretId  ${credential.secretId}
+    secretKey ${credential.secretKey}
+    appId     ${credential.appId}
   Ctrl-C stops everything.
 `);

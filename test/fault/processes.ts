@@ -1,8 +1,9 @@
 /**
  * Real processes for the fault tests: `wrangler dev` (the Worker, on persisted local storage) and
  * the TCP bridge (tcp-bridge/src/main.ts), each in its own process group so `kill -9` of the group
- * takes wrangler's node, esbuild and workerd children with it (workers-toolchain.md). A Sandbox
- * owns a temporary directory and every group it ever started, and stops and checks them at the end.
+ * takes wrangler's node, esbuild and workerd children with it (signalling wrangler alone leaves
+ * workerd holding the port). A Sandbox owns a temporary directory and every group it ever started,
+ * and stops and checks them at the end.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import {
@@ -19,15 +20,13 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LOCAL_DEFAULTS_FILE, localCredential, localDefaults } from "../../local/local-defaults";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-export const CREDENTIALS = {
-  secretId: "AKIDcmqEdgeLocalDefault",
-  secretKey: "cmq-edge-local-secret-key",
-};
-export const BRIDGE_TOKEN = "cmq-edge-local-bridge-token";
+export const CREDENTIALS = localCredential();
+export const BRIDGE_TOKEN = localDefaults().CMQ_BRIDGE_TOKEN;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -208,6 +207,9 @@ export class Sandbox {
         String(inspectorPort),
         "--persist-to",
         this.persistDir,
+        // The local defaults as its secrets, as `npm run dev` loads them.
+        "--env-file",
+        LOCAL_DEFAULTS_FILE,
         "--show-interactive-dev-session=false",
         "--log-level",
         "warn",
