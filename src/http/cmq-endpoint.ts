@@ -12,8 +12,10 @@ import { readCmqRequest } from "./request-reading";
 import { replyResponse } from "./respond";
 
 export async function handleCmqRequest(request: Request, env: Env): Promise<Response> {
+  // First: a Worker without credentials refuses every request the same way, however malformed.
+  const config = authConfig(env);
   const cmq = await readCmqRequest(request);
-  const principal = await authenticate(cmq, authConfig(env), Date.now());
+  const principal = await authenticate(cmq, config, Date.now());
   const input = collectParams(cmq.params);
   const name = input.Action;
   if (typeof name !== "string") fail({ kind: "missingParameter", name: "Action" });

@@ -1,7 +1,8 @@
 /**
- * `POST /internal/bridge`, the TCP bridge's way in (bridge-protocol.ts): 401 without the bridge
- * token, 400 for a call that is not valid, 500 for an unexpected failure, else 200. Every body is a
- * BridgeOutcome, so the bridge can relay even a 400's error to its TCP client.
+ * `POST /internal/bridge`, the TCP bridge's way in (bridge-protocol.ts): 503 while the Worker has
+ * no bridge token configured, 401 without the token, 400 for a call that is not valid, 500 for an
+ * unexpected failure, else 200. Every body is a BridgeOutcome, so the bridge can relay even a 400's
+ * error to its TCP client.
  * @module
  */
 import { fail } from "../../domain/errors";
@@ -25,6 +26,9 @@ async function readCall(request: Request): Promise<BridgeCall> {
 }
 
 export async function handleBridgeRequest(request: Request, env: Env): Promise<Response> {
+  if (!env.CMQ_BRIDGE_TOKEN) {
+    return reply(503, { ok: false, error: { kind: "bridgeTokenNotConfigured" } });
+  }
   if (!(await bridgeTokenMatches(request, env))) {
     return reply(401, { ok: false, error: { kind: "bridgeUnauthorized" } });
   }
