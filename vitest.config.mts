@@ -1,6 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { localDefaults } from "./local/local-defaults.ts";
 import { TEST_CREDENTIALS } from "./test/helpers/test-credentials.ts";
+
+// wrangler.toml requires these secrets, and the worker pool looks for them in the environment when
+// it reads the config (else it warns they are missing): the local defaults, as `npm run dev` has them.
+for (const [name, value] of Object.entries(localDefaults())) process.env[name] ||= value;
 
 export default defineConfig({
   test: {
@@ -14,6 +19,8 @@ export default defineConfig({
             "test/domain/**/*.test.ts",
             "test/http/**/*.test.ts",
             "test/bridge/unit/**/*.test.ts",
+            // Dry-run deploys (a second or two each, run together): no local default ships.
+            "test/deploy/**/*.test.ts",
           ],
           environment: "node",
         },

@@ -10,6 +10,7 @@
  *   npm run bench:contention -- [--producers 32] [--consumers 32] [--seconds 10] [--shards 4]
  */
 import { parseArgs } from "node:util";
+import { localCredential } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { leanFetch } from "./lib/lean-fetch";
@@ -32,7 +33,7 @@ const service = await startMiniflareWorker({
 });
 const client = new CmqHttpClient({
   endpoint: `${service.url}/v2/index.php`,
-  credentials: { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" },
+  credentials: localCredential(),
   fetch: leanFetch(),
 });
 

@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { localCredential } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { leanFetch } from "./lib/lean-fetch";
@@ -44,7 +45,7 @@ const service = await startMiniflareWorker({
 });
 const client = new CmqHttpClient({
   endpoint: `${service.url}/v2/index.php`,
-  credentials: { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" },
+  credentials: localCredential(),
   fetch: leanFetch(),
 });
 const queue = "depth";

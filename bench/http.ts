@@ -7,6 +7,7 @@
  *   npm run bench:http -- [--seconds 5] [--concurrency 16]
  */
 import { parseArgs } from "node:util";
+import { localCredential } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { leanFetch } from "./lib/lean-fetch";
@@ -53,7 +54,7 @@ try {
 
   const client = new CmqHttpClient({
     endpoint: `${service.url}/v2/index.php`,
-    credentials: { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" },
+    credentials: localCredential(),
     fetch,
   });
   await client.createQueue("bench", { visibilityTimeout: 600 });

@@ -10,6 +10,7 @@
  *   npm run bench:tcp -- [--seconds 5] [--connections 4] [--in-flight 64] [--shards 4]
  */
 import { parseArgs } from "node:util";
+import { localCredential, localDefaults } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
 import { startBridge } from "../tcp-bridge/src/bridge";
 import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
@@ -33,13 +34,13 @@ const inFlight = Number(values["in-flight"]);
 const BODY = "x".repeat(1024);
 /** RabbitMQ 3.10 at 64 in flight, 1 KiB persistent messages, on this 2-core machine class. */
 const RABBITMQ = { publishConfirm: 12_700, consumeAck: 23_800 };
-const credentials = { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" };
+const credentials = localCredential();
 
 const worker = await startMiniflareWorker({
   configPath: new URL("../wrangler.toml", import.meta.url).pathname,
 });
 const bridge = await startBridge({
-  ...readConfig([], process.env),
+  ...readConfig([], { ...process.env, CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN }),
   port: 0,
   workerUrl: worker.url,
 });

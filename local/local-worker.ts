@@ -1,8 +1,9 @@
 /**
- * Runs the Worker locally for `npm start`, the bridge tests and the benchmarks. Two ways:
+ * Runs the Worker locally for `npm start`, the bridge tests and the benchmarks, with the local
+ * defaults (local/defaults.env) as its secrets. Two ways:
  * - `startMiniflareWorker`: bundle once with wrangler, then serve the bundle with Miniflare
  *   directly on a loopback port. No wrangler dev proxy in front, which is the local bottleneck
- *   (DESIGN.md "Local serving"); storage can persist in the same place `wrangler dev` keeps it.
+ *   (docs/architecture.md "Local serving"); storage can persist where `wrangler dev` keeps it.
  *   Requests reach the Worker on a socket of its own, not through Miniflare's entry worker (a
  *   quarter of workerd's CPU per request in profiles; it adds request.cf, logging and dev-registry
  *   routing, none of which cmq-edge uses). A disconnect relay sits in front of that socket
@@ -25,6 +26,7 @@ import {
   unstable_startWorker,
 } from "wrangler";
 import { type Relay, startDisconnectRelay } from "./disconnect-relay";
+import { LOCAL_DEFAULTS_FILE } from "./local-defaults";
 
 export interface LocalWorker {
   /** Origin without a trailing slash, e.g. http://127.0.0.1:8787 */
@@ -35,6 +37,7 @@ export interface LocalWorker {
 export async function startLocalWorker(configPath: string): Promise<LocalWorker> {
   const worker = await unstable_startWorker({
     config: configPath,
+    envFiles: [LOCAL_DEFAULTS_FILE],
     dev: {
       // Tests and soaks run while the tree may be edited: a reload would fail in-flight requests.
       watch: false,
@@ -59,6 +62,13 @@ export interface MiniflareWorkerOptions {
   inspectorPort?: number;
 }
 
+/** wrangler reads `envFiles` here as `wrangler dev --env-file` does; its declarations omit it. */
+type WorkerOptionsFrom = (
+  configPath: string,
+  env: undefined,
+  options: { envFiles: string[] },
+) => ReturnType<typeof unstable_getMiniflareWorkerOptions>;
+
 /** Options wrangler derives from the config that a bundled, local-only Worker does not use. */
 const UNUSED_OPTIONS = ["modulesRules", "rootPath"];
 
@@ -73,7 +83,11 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     },
   );
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(options.configPath);
+  const { workerOptions } = (unstable_getMiniflareWorkerOptions as WorkerOptionsFrom)(
+    options.configPath,
+    undefined,
+    { envFiles: [LOCAL_DEFAULTS_FILE] },
+  );
   const worker: Record<string, unknown> = { ...workerOptions };
   for (const key of UNUSED_OPTIONS) delete worker[key];
   for (const [key, value] of Object.entries(worker)) {

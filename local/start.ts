@@ -1,16 +1,18 @@
 /**
  * `npm start`: runs cmq-edge locally on persisted storage — the Worker served by Miniflare directly
- * on http://127.0.0.1:8787 (no wrangler dev proxy in front: the fastest local path, DESIGN.md
- * "Local serving"; `npm run dev` is plain wrangler dev on the same storage) and the TCP bridge on
- * 127.0.0.1:6380 in front of it — and prints the default credential once both accept connections.
- * Nothing outlives it: the bridge stops when start's IPC channel closes, and a watchdog ends
- * workerd (local/watchdog.ts), also when start or its whole process group is killed with SIGKILL.
+ * on http://127.0.0.1:8787 (no wrangler dev proxy in front: the fastest local path, see
+ * docs/architecture.md "Local serving"; `npm run dev` is plain wrangler dev on the same storage)
+ * and the TCP bridge on 127.0.0.1:6380 in front of it — and prints the default credential
+ * (local/defaults.env) once both accept connections. Nothing outlives it: the bridge stops when
+ * start's IPC channel closes, and a watchdog ends workerd (local/watchdog.ts), also when start or
+ * its whole process group is killed with SIGKILL.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type BridgeMessage, isBridgeMessage } from "../tcp-bridge/src/parent-channel";
 import { isAddressInUse, portInUseMessage } from "../tcp-bridge/src/port-holder";
+import { localCredential, localDefaults } from "./local-defaults";
 import type { LocalWorker } from "./local-worker";
 import { RUN_MARK } from "./process-marks";
 import { parseStartOptions } from "./start-options";
@@ -112,6 +114,8 @@ function startBridge(workerUrl: string): Promise<{ host: string; port: number }>
       String(options.tcpPort),
       "--worker-url",
       workerUrl,
+      "--bridge-token",
+      localDefaults().CMQ_BRIDGE_TOKEN,
     ],
     {
       stdio: ["inherit", "inherit", "inherit", "ipc"],
@@ -159,21 +163,14 @@ try {
 }
 const tcp = await startBridge(worker.url);
 
-/** The local default credential, as wrangler.toml's [vars] CMQ_CREDENTIALS holds it. */
-function localCredential(): { secretId: string; secretKey: string; appId: string } | undefined {
-  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
-  const line = /^CMQ_CREDENTIALS\s*=\s*'(.*)'\s*$/m.exec(toml);
-  return line?.[1] ? JSON.parse(line[1])[0] : undefined;
-}
-
 const credential = localCredential();
 console.log(`
 cmq-edge is running (local, persisted in ${options.persistTo}):
   HTTP listening on ${worker.url}/v2/index.php  (CMQ action API; any path works)
   TCP listening on ${tcp.host}:${tcp.port}  (CMQ TCP protocol, through the bridge)
-  Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
-    secretId  ${credential?.secretId}
-    secretKey ${credential?.secretKey}
-    appId     ${credential?.appId}
+  Default credential (local/defaults.env CMQ_CREDENTIALS):
+    secretId  ${credential.secretId}
+    secretKey ${credential.secretKey}
+    appId     ${credential.appId}
   Ctrl-C stops everything.
 `);

@@ -62,6 +62,8 @@ export type CmqErrorData =
   | { kind: "notAuthenticated" }
   | { kind: "alreadyAuthenticated" }
   | { kind: "bridgeUnauthorized" }
+  | { kind: "noCredentialConfigured" }
+  | { kind: "bridgeTokenNotConfigured" }
   | { kind: "transactionNotSupported" }
   | { kind: "transactionUnknown"; msgId: string }
   | { kind: "transactionStateInvalid"; state: number }
@@ -358,6 +360,17 @@ const ERROR_TABLE: ErrorTable = {
     code: AUTH,
     module: 10030,
     text: "authentication failed: bridge token",
+  }),
+  // A Worker deployed without its secrets answers only this: it has no credential to fall back on.
+  noCredentialConfigured: () => ({
+    code: AUTH,
+    module: 10030,
+    text: "no credential is configured on this Worker: set CMQ_CREDENTIALS with `wrangler secret put CMQ_CREDENTIALS`",
+  }),
+  bridgeTokenNotConfigured: () => ({
+    code: AUTH,
+    module: 10030,
+    text: "the TCP bridge route is closed: no CMQ_BRIDGE_TOKEN is configured on this Worker: set it with `wrangler secret put CMQ_BRIDGE_TOKEN`",
   }),
   transactionNotSupported: () => ({
     code: 4490,

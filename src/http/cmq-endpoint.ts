@@ -19,8 +19,10 @@ export async function handleCmqRequest(
   env: Env,
   execution: ExecutionContext,
 ): Promise<Response> {
+  // First: a Worker without credentials refuses every request the same way, however malformed.
+  const config = authConfig(env);
   const cmq = await readCmqRequest(request);
-  const principal = await authenticate(cmq, authConfig(env), Date.now());
+  const principal = await authenticate(cmq, config, Date.now());
   const input = collectParams(cmq.params);
   const name = input.Action;
   if (typeof name !== "string") fail({ kind: "missingParameter", name: "Action" });

@@ -22,7 +22,8 @@ const FLAGS = {
   host: { env: "CMQ_TCP_HOST", default: "127.0.0.1" },
   port: { env: "CMQ_TCP_PORT", default: String(TCP_LIMITS.port) },
   "worker-url": { env: "CMQ_WORKER_URL", default: "http://127.0.0.1:8787" },
-  "bridge-token": { env: "CMQ_BRIDGE_TOKEN", default: "cmq-edge-local-bridge-token" },
+  // No default: a bridge must never fall back to the public local token (local/defaults.env).
+  "bridge-token": { env: "CMQ_BRIDGE_TOKEN", default: "" },
   "worker-connections": { env: "CMQ_WORKER_CONNECTIONS", default: "32" },
   "coalesce-in-flight": { env: "CMQ_COALESCE_IN_FLIGHT", default: "2" },
   "transaction-poll-ms": { env: "CMQ_TRANSACTION_POLL_MS", default: "1000" },
@@ -60,6 +61,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BridgeConfig
     ) as Record<Flag, { type: "string" }>,
   });
   const get = (name: Flag): string => values[name] ?? env[FLAGS[name].env] ?? FLAGS[name].default;
+  if (get("bridge-token") === "") {
+    throw new Error(
+      "--bridge-token (or CMQ_BRIDGE_TOKEN) is required: the Worker's CMQ_BRIDGE_TOKEN secret",
+    );
+  }
   return {
     host: get("host"),
     port: integer("port", get("port")),

@@ -3,20 +3,19 @@
  * loopback port, plus clients for both: what the bridge integration tests run against.
  */
 
+import { localCredential, localDefaults } from "../../local/local-defaults";
 import { startLocalWorker } from "../../local/local-worker";
 import { startBridge } from "../../tcp-bridge/src/bridge";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { TcpClient, type TcpClientOptions } from "../../tcp-bridge/src/client/tcp-client";
 import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
 
-export const CREDENTIALS = {
-  secretId: "AKIDcmqEdgeLocalDefault",
-  secretKey: "cmq-edge-local-secret-key",
-};
+export const CREDENTIALS = localCredential();
 
 export async function startStack(overrides: Partial<BridgeConfig> = {}) {
   const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
-  const config = { ...readConfig([], {}), port: 0, workerUrl: worker.url, ...overrides };
+  const local = { CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN };
+  const config = { ...readConfig([], local), port: 0, workerUrl: worker.url, ...overrides };
   const bridge = await startBridge(config);
   const clients: TcpClient[] = [];
   let counter = 0;

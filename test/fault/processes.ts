@@ -21,16 +21,14 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LOCAL_DEFAULTS_FILE, localCredential, localDefaults } from "../../local/local-defaults";
 import { marked } from "../../local/process-marks";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-export const CREDENTIALS = {
-  secretId: "AKIDcmqEdgeLocalDefault",
-  secretKey: "cmq-edge-local-secret-key",
-};
-export const BRIDGE_TOKEN = "cmq-edge-local-bridge-token";
+export const CREDENTIALS = localCredential();
+export const BRIDGE_TOKEN = localDefaults().CMQ_BRIDGE_TOKEN;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -236,6 +234,9 @@ export class Sandbox {
         String(inspectorPort),
         "--persist-to",
         this.persistDir,
+        // The local defaults as its secrets, as `npm run dev` loads them.
+        "--env-file",
+        LOCAL_DEFAULTS_FILE,
         "--show-interactive-dev-session=false",
         "--log-level",
         "warn",

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { localCredential, localDefaults } from "../../local/local-defaults";
 import { startMiniflareWorker } from "../../local/local-worker";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { TcpClient } from "../../tcp-bridge/src/client/tcp-client";
@@ -37,7 +38,7 @@ export interface SoakReport {
   errorExamples: string[];
 }
 
-const CREDENTIALS = { secretId: "AKIDcmqEdgeLocalDefault", secretKey: "cmq-edge-local-secret-key" };
+const CREDENTIALS = localCredential();
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -52,7 +53,10 @@ async function startBridgeProcess(
   const main = new URL("../../tcp-bridge/src/main.ts", import.meta.url).pathname;
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", main, "--port", "0", "--worker-url", workerUrl],
+    [
+      ...["--import", "tsx", main, "--port", "0", "--worker-url", workerUrl],
+      ...["--bridge-token", localDefaults().CMQ_BRIDGE_TOKEN],
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

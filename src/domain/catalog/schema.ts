@@ -1,7 +1,7 @@
 /**
  * The CatalogObject's schema: one per tenant, the names of its queues and topics for uniqueness,
- * quotas and listing (DESIGN.md "Objects"). Names are unique case-insensitively, so the key is
- * lower case.
+ * quotas and listing (docs/architecture.md "Objects"). Names are unique case-insensitively, so
+ * the key is lower case.
  * @module
  */
 import { SEEN_REQUEST_TABLE } from "../replay-guard";

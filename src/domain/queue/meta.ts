@@ -16,7 +16,7 @@ export function defaultQueueAttributes(): QueueAttributes {
   ) as QueueAttributes;
 }
 
-/** Maintained counts (DESIGN.md: never COUNT(*) on the hot path). */
+/** Maintained counts (docs/architecture.md: never COUNT(*) on the hot path). */
 export interface Counters {
   /** Rows in the message table: active + delayed + in flight. */
   total: number;

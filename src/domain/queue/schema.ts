@@ -1,7 +1,8 @@
 /**
- * The QueueObject's SQLite schema, as numbered append-only migrations (DESIGN.md "Storage inside a
- * QueueObject"). Live messages and deleted-but-rewindable ones live in separate tables, so the
- * message table's primary key order is the oldest-first order of what is still consumable.
+ * The QueueObject's SQLite schema, as numbered append-only migrations (docs/architecture.md
+ * "Storage inside a QueueObject"). Live messages and deleted-but-rewindable ones live in separate
+ * tables, so the message table's primary key order is the oldest-first order of what is still
+ * consumable.
  * @module
  */
 

@@ -1,5 +1,5 @@
 /**
- * The TopicObject's schema (DESIGN.md: TopicObject + outbox). A published message is stored once;
+ * The TopicObject's schema (docs/architecture.md "Objects"). A published message is stored once;
  * the outbox holds one row per (subscription, message) still to deliver, with its retry count and
  * when it is next due. Rows leave the outbox when delivered or dropped, and a message leaves when
  * its last outbox row does.

@@ -1,7 +1,8 @@
 /**
- * `POST /internal/bridge`, the TCP bridge's way in (src/contract/): 401 without the bridge
- * token, 400 for a call that is not valid, 500 for an unexpected failure, else 200. Every body is a
- * domain Outcome, so the bridge can relay even a 400's error to its TCP client.
+ * `POST /internal/bridge`, the TCP bridge's way in (src/contract/): 503 while the Worker has
+ * no bridge token configured, 401 without the token, 400 for a call that is not valid, 500 for an
+ * unexpected failure, else 200. Every body is a domain Outcome, so the bridge can relay even a
+ * 400's error to its TCP client.
  * @module
  */
 
@@ -31,6 +32,9 @@ export async function handleBridgeRequest(
   env: Env,
   execution: ExecutionContext,
 ): Promise<Response> {
+  if (!env.CMQ_BRIDGE_TOKEN) {
+    return reply(503, { ok: false, error: { kind: "bridgeTokenNotConfigured" } });
+  }
   if (!(await bridgeTokenMatches(request, env))) {
     return reply(401, { ok: false, error: { kind: "bridgeUnauthorized" } });
   }

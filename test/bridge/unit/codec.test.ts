@@ -24,7 +24,7 @@ const toHex = (bytes: Uint8Array) =>
   [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-// Captured from the official Java TCP SDK (shared/cmq-api-tcp.md "Hex fixtures").
+// Captured from the official Java TCP SDK (the maintainers' cmq-api-tcp.md "Hex fixtures").
 const FIXTURES: { name: string; hex: string; request: TcpRequest }[] = [
   {
     name: "heartbeat",
