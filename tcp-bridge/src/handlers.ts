@@ -4,6 +4,7 @@
  */
 
 import type { BridgeMessage } from "../../src/contract/bridge-results";
+import { unixSeconds } from "../../src/contract/unix-seconds";
 import { type CmqErrorData, toWire } from "../../src/domain/errors";
 import { TRANSACTION_LIMITS } from "../../src/domain/limits";
 import type { Outcome } from "../../src/domain/outcome";
@@ -18,8 +19,6 @@ export function errorReply(error: CmqErrorData): TcpReplyBody {
   return { kind: "error", result: wire.code, error: wire.message };
 }
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
-
 /** A confirm item that could not be applied is answered as state 3, "unknown" (cmq-api-tcp.md). */
 const UNKNOWN_STATE = 3;
 
@@ -28,12 +27,17 @@ function pulled(m: BridgeMessage): PulledMessage {
     msgId: BigInt(m.msgId),
     receiptHandle: BigInt(m.receiptHandle),
     body: new TextEncoder().encode(m.body),
-    enqueueTime: seconds(m.enqueueTime),
-    nextVisibleTime: seconds(m.nextVisibleTime),
-    firstDequeueTime: seconds(m.firstDequeueTime),
+    enqueueTime: unixSeconds(m.enqueueTime),
+    nextVisibleTime: unixSeconds(m.nextVisibleTime),
+    firstDequeueTime: unixSeconds(m.firstDequeueTime),
     dequeueCount: m.dequeueCount,
     ...(m.deadLetter
-      ? { deadLetter: { ...m.deadLetter, originalPubTime: seconds(m.deadLetter.originalPubTime) } }
+      ? {
+          deadLetter: {
+            ...m.deadLetter,
+            originalPubTime: unixSeconds(m.deadLetter.originalPubTime),
+          },
+        }
       : {}),
   };
 }

@@ -1,17 +1,20 @@
 /** Speaks the CMQ HTTP API to the Worker under test (exports.default), signed like the SDKs. */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { type CmqReply, indexed } from "../../tcp-bridge/src/client/http-client";
 import {
   type Credentials,
   type SignOptions,
   signedRequest,
 } from "../../tcp-bridge/src/client/http-signing";
-import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 
 export { indexed };
 
 export const ENDPOINT = "http://cmq.test:8787/v2/index.php";
-export const TENANT_A = TEST_CREDENTIALS[0] as Credentials;
+/** As vitest.config.mts configured the Worker (test/helpers/test-credentials.ts). */
+const TEST_CREDENTIALS = JSON.parse(env.CMQ_CREDENTIALS ?? "[]") as (Credentials & {
+  appId: string;
+})[];
+export const TENANT_A = TEST_CREDENTIALS[0] as Credentials & { appId: string };
 export const TENANT_B = TEST_CREDENTIALS[1] as Credentials;
 export const TENANT_A_SECOND_KEY = TEST_CREDENTIALS[2] as Credentials;
 

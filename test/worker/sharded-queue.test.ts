@@ -1,12 +1,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { defaultQueueAttributes } from "../../src/domain/queue/meta";
-import { TEST_CREDENTIALS } from "../helpers/test-credentials";
-import { cmq, createQueue, indexed, type Reply, uniqueName } from "./cmq";
+import { cmq, createQueue, indexed, type Reply, TENANT_A, uniqueName } from "./cmq";
 import { parkedReceivers, queueStub, topicStub } from "./objects";
 
 const SHARDS = 4;
-const appId = TEST_CREDENTIALS[0]?.appId ?? "";
+const appId = TENANT_A.appId;
 const shardOf = (id: string) => Number(BigInt(id) >> 56n);
 
 /** Everything receivable now, batch by batch, until a receive finds nothing. */

@@ -6,7 +6,6 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { QueueClient } from "../../src/objects/queue-client/queue-client";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
-import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 import { cmq, createQueue, ENDPOINT, send, TENANT_A } from "./cmq";
 
 const waiting = async (queueName: string) =>
@@ -68,7 +67,7 @@ describe("receivers that go away", () => {
     await cmq("SendMessage", { queueName, msgBody: "kept" });
     const gone = new AbortController();
     gone.abort();
-    const queue = new QueueClient(env, TEST_CREDENTIALS[0]?.appId ?? "", queueName);
+    const queue = new QueueClient(env, TENANT_A.appId, queueName);
     const cleanUp: Promise<unknown>[] = [];
     const outcome = await queue.receive(
       { queue: queueName },

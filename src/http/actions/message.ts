@@ -1,6 +1,8 @@
 /** Message actions (cmq-api-http.md §4.7–4.12): send, receive with long polling, delete. */
+
 import { z } from "zod";
 import { nameParam } from "../../contract/cmq-zod";
+import { unixSeconds } from "../../contract/unix-seconds";
 import { toWire } from "../../domain/errors";
 import { DELAY_SECONDS, MAX_BATCH, POLLING_WAIT_SECONDS } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
@@ -9,8 +11,6 @@ import { type Action, action } from "../action";
 import { batchParam, bodyParam, intParam, optionalInt, receiptHandleParam } from "../param-schemas";
 import { FailedReply } from "../respond";
 import { type ActionContext, queueObject } from "../tenant";
-
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 const queueName = { queueName: nameParam("queue") };
 const delaySeconds = optionalInt("delaySeconds", DELAY_SECONDS);
@@ -22,9 +22,9 @@ function messageFields(m: ReceivedMessage) {
     msgBody: m.body,
     msgId: m.msgId.toString(),
     receiptHandle: m.receiptHandle.toString(),
-    enqueueTime: seconds(m.enqueueTime),
-    firstDequeueTime: seconds(m.firstDequeueTime),
-    nextVisibleTime: seconds(m.nextVisibleTime),
+    enqueueTime: unixSeconds(m.enqueueTime),
+    firstDequeueTime: unixSeconds(m.firstDequeueTime),
+    nextVisibleTime: unixSeconds(m.nextVisibleTime),
     dequeueCount: m.dequeueCount,
   };
 }

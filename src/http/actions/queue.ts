@@ -1,6 +1,8 @@
 /** Queue management actions (cmq-api-http.md §4.1–4.6). */
+
 import { z } from "zod";
 import { nameParam } from "../../contract/cmq-zod";
+import { unixSeconds } from "../../contract/unix-seconds";
 import {
   LIST_LIMIT,
   MAX_QUEUES_PER_TENANT,
@@ -18,8 +20,6 @@ import type { QueueView } from "../../domain/queue/queue-store";
 import { type Action, action } from "../action";
 import { intParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject } from "../tenant";
-
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 const attributeParams = Object.fromEntries(
   Object.entries(QUEUE_ATTRIBUTE_LIMITS).map(([name, range]) => [name, optionalInt(name, range)]),
@@ -42,14 +42,14 @@ function attributeFields(view: QueueView) {
     queueName: view.name,
     queueId: view.queueId,
     ...view.attributes,
-    createTime: seconds(view.createdAt),
-    lastModifyTime: seconds(view.modifiedAt),
+    createTime: unixSeconds(view.createdAt),
+    lastModifyTime: unixSeconds(view.modifiedAt),
     activeMsgNum: view.activeMsgNum,
     inactiveMsgNum: view.inactiveMsgNum,
     delayMsgNum: view.delayMsgNum,
     rewindMsgNum: view.rewindMsgNum,
     rewindmsgNum: view.rewindMsgNum,
-    minMsgTime: seconds(view.minMsgTime),
+    minMsgTime: unixSeconds(view.minMsgTime),
     // CMQ documents it as a string (JSON text); absent when unset.
     ...(view.deadLetterPolicy ? { deadLetterPolicy: JSON.stringify(view.deadLetterPolicy) } : {}),
     // cmq-edge's own: transaction messages awaiting commit or rollback, long polls waiting now,

@@ -1,6 +1,8 @@
 /** Subscription actions (cmq-api-http.md §5.8–5.12). */
+
 import { z } from "zod";
 import { nameParam } from "../../contract/cmq-zod";
+import { unixSeconds } from "../../contract/unix-seconds";
 import { fail } from "../../domain/errors";
 import { SUBSCRIPTION_LIST_LIMIT, SUBSCRIPTION_LIST_OFFSET } from "../../domain/limits";
 import { newObjectId } from "../../domain/object-names";
@@ -16,7 +18,6 @@ import { isOwnAddress } from "../own-address";
 import { pageQuery, pagingParams } from "../param-schemas";
 import { queueObject, topicObject } from "../tenant";
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
 const names = { topicName: nameParam("topic"), subscriptionName: nameParam("subscription") };
 
 /** Strategy, format, filter tags and binding keys; `bindindKey.N` is the PHP SDK's spelling (§9 R7). */
@@ -59,8 +60,8 @@ function subscriptionFields(appId: string, s: Subscription) {
     endpoint: s.endpoint,
     notifyStrategy: s.notifyStrategy,
     notifyContentFormat: s.contentFormat,
-    createTime: seconds(s.createdAt),
-    lastModifyTime: seconds(s.modifiedAt),
+    createTime: unixSeconds(s.createdAt),
+    lastModifyTime: unixSeconds(s.modifiedAt),
     bindingKey: s.bindingKeys,
     filterTag: s.filterTags,
     filterTags: s.filterTags,

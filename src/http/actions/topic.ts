@@ -1,6 +1,8 @@
 /** Topic actions (cmq-api-http.md §5.1–5.7): create, delete, list, attributes, publish. */
+
 import { z } from "zod";
 import { nameParam } from "../../contract/cmq-zod";
+import { unixSeconds } from "../../contract/unix-seconds";
 import { LIST_LIMIT, MAX_BATCH, MAX_TOPICS_PER_TENANT, TOPIC_LIMITS } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
 import type { FilterType } from "../../domain/topic/filter";
@@ -9,7 +11,6 @@ import { type Action, action } from "../action";
 import { batchParam, bodyParam, optionalInt, pageQuery, pagingParams } from "../param-schemas";
 import { type ActionContext, catalogObject, topicObject } from "../tenant";
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
 const topicName = { topicName: nameParam("topic") };
 const maxMsgSize = optionalInt("maxMsgSize", TOPIC_LIMITS.maxMsgSize);
 
@@ -31,8 +32,8 @@ function topicFields(view: TopicView) {
     msgCount: view.msgCount,
     maxMsgSize: view.maxMsgSize,
     msgRetentionSeconds: TOPIC_LIMITS.msgRetentionSeconds,
-    createTime: seconds(view.createdAt),
-    lastModifyTime: seconds(view.modifiedAt),
+    createTime: unixSeconds(view.createdAt),
+    lastModifyTime: unixSeconds(view.modifiedAt),
     filterType: view.filterType,
     LoggingEnabled: 0,
   };
