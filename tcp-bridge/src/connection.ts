@@ -73,7 +73,9 @@ export class Connection {
     private readonly deps: ConnectionDeps,
   ) {
     this.budget = deps.budget;
-    this.log = deps.log;
+    // Taken now: after a reset the socket no longer knows its peer, and the closing line needs it.
+    const peer = peerName(socket);
+    this.log = (message) => deps.log(`client ${peer}: ${message}`);
     this.send = corkedWriter(socket);
     this.reader = new FrameReader(Math.min(MAX_FRAME_BEFORE_AUTH, limits.maxFrameBytes));
     socket.setNoDelay(true);
@@ -110,8 +112,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.backlog.length = 0;
-    if (reason)
-      this.log(`closing ${this.socket.remoteAddress}:${this.socket.remotePort}: ${reason}`);
+    if (reason) this.log(`closing: ${reason}`);
     this.budget.forget(this.wake);
     if (this.producer) this.deps.producers.remove(this.producer, this);
     this.abort.abort();
@@ -262,4 +263,10 @@ export class Connection {
     if (this.socket.writableLength > REPLY_BUFFER_HARD_CAP)
       this.close("client does not read its replies");
   }
+}
+
+/** `host:port` of the client, IPv6 in brackets. */
+function peerName(socket: Socket): string {
+  const host = socket.remoteAddress ?? "unknown";
+  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? "?"}`;
 }

@@ -9,8 +9,13 @@ import { encodeRequest } from "../../tcp-bridge/src/codec/requests";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 
 let stack: Stack;
+/** What the bridge logged. */
+const logged: string[] = [];
 beforeAll(async () => {
-  stack = await startStack({ idleTimeoutMs: 1500, maxInFlight: 2, maxFrameBytes: 64 * 1024 });
+  stack = await startStack(
+    { idleTimeoutMs: 1500, maxInFlight: 2, maxFrameBytes: 64 * 1024 },
+    (line) => logged.push(line),
+  );
 });
 afterAll(async () => {
   await stack?.stop();
@@ -73,6 +78,26 @@ describe("connection limits", () => {
     socket.write(Uint8Array.of(0, 0, 0xff, 0xff, 0xff, 0x00));
     await closed;
     expect(socket.destroyed).toBe(true);
+  });
+});
+
+describe("the bridge's log", () => {
+  const linesAbout = (port: number) => logged.filter((l) => l.includes(`127.0.0.1:${port}`));
+
+  it("names the client of a connection the client reset", async () => {
+    const { socket, closed } = await rawSocket();
+    const port = socket.localPort as number;
+    socket.resetAndDestroy();
+    await closed;
+    await vi.waitFor(() => expect(linesAbout(port)).toEqual([expect.stringMatching(/ECONNRESET/)]));
+  });
+
+  it("names the client of a connection closed for a protocol error", async () => {
+    const { socket, closed } = await rawSocket();
+    const port = socket.localPort as number;
+    socket.write(Uint8Array.of(1, 0, 11, 0, 0, 0));
+    await closed;
+    await vi.waitFor(() => expect(linesAbout(port)).toEqual([expect.stringMatching(/badMarker/)]));
   });
 });
 
@@ -155,5 +180,13 @@ describe("shutdown", () => {
     } finally {
       await own.worker.dispose();
     }
+  });
+});
+
+// Last, so it sees what every test above made the bridge log (auth failures, fuzzed frames, …).
+describe("the bridge's log, after everything above", () => {
+  it("names the client on every line", () => {
+    expect(logged.length).toBeGreaterThan(10);
+    expect(logged.filter((l) => !/^client 127\.0\.0\.1:\d+: /.test(l))).toEqual([]);
   });
 });

@@ -14,10 +14,13 @@ export const CREDENTIALS = {
   secretKey: "cmq-edge-local-secret-key",
 };
 
-export async function startStack(overrides: Partial<BridgeConfig> = {}) {
+export async function startStack(
+  overrides: Partial<BridgeConfig> = {},
+  log: (message: string) => void = () => {},
+) {
   const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
   const config = { ...readConfig([], {}), port: 0, workerUrl: worker.url, ...overrides };
-  const bridge = await startBridge(config);
+  const bridge = await startBridge(config, log);
   const clients: TcpClient[] = [];
   let counter = 0;
   return {
