@@ -8,9 +8,9 @@
 import type { Socket } from "node:net";
 import type { CmqErrorData } from "../../src/domain/errors";
 import { CMD } from "./codec/commands";
-import { FrameReader, writeFrame } from "./codec/frame";
+import { type FrameError, FrameReader, writeFrame } from "./codec/frame";
 import { encodeReply, type TcpReply } from "./codec/replies";
-import { decodeRequest, type TcpRequest } from "./codec/requests";
+import { answerOversized, decodeRequest, type TcpRequest } from "./codec/requests";
 import { corkedWriter } from "./corked-writes";
 import type { Forwarder } from "./forwarder";
 import { errorReply, handle } from "./handlers";
@@ -137,7 +137,21 @@ export class Connection {
     const { frames, error } = this.reader.push(chunk);
     this.backlog.push(...frames);
     this.pump();
-    if (error) this.close(`protocol error: ${error.kind}`);
+    if (!error) return;
+    if (error.kind === "lengthTooLarge") {
+      this.refuseOversized(error);
+      this.close(`protocol error: a frame of ${error.length} bytes > limit ${error.max}`);
+    } else this.close(`protocol error: ${error.kind}`);
+  }
+
+  /** Tells the client why it is dropped, when the frame's head can be read (cmq-api-tcp.md). */
+  private refuseOversized(error: Extract<FrameError, { kind: "lengthTooLarge" }>): void {
+    const owed = answerOversized(error);
+    if (!owed) return;
+    // Before auth only small frames are read: a big request there is refused for that reason.
+    const early = owed.cmd !== CMD.auth && this.producer === undefined;
+    const refusal: CmqErrorData = early ? { kind: "notAuthenticated" } : owed.error;
+    this.write({ seqno: owed.seqno, cmd: owed.cmd, ...errorReply(refusal) });
   }
 
   /** Starts waiting frames while there is room; pauses the socket while some must wait. */

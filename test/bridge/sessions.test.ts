@@ -73,11 +73,45 @@ describe("connection limits", () => {
     expect(await Promise.all(pulls)).toEqual([undefined, undefined, undefined]);
   });
 
-  it("closes a connection that declares a frame over the maximum, before reading its body", async () => {
-    const { socket, closed } = await rawSocket();
-    socket.write(Uint8Array.of(0, 0, 0xff, 0xff, 0xff, 0x00));
+  it("answers a send or batch send over the frame limit with CMQ's too-large code, then closes", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tooBig = "x".repeat(64 * 1024);
+    const single = await stack.tcp();
+    await expect(single.send(queue, tooBig)).rejects.toMatchObject({
+      result: 4400,
+      message: expect.stringContaining("(10230)exceed maximum message size"),
+    });
+    const batch = await stack.tcp();
+    await expect(batch.batchSend(queue, [tooBig, "y"])).rejects.toMatchObject({ result: 4470 });
+    await vi.waitFor(() => expect([single.closed, batch.closed]).toEqual([true, true]));
+    const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
+    expect(attrs.activeMsgNum).toBe(0);
+  });
+
+  it("answers a big request before auth with 306, then closes", async () => {
+    const { socket, received, closed } = await rawSocket();
+    const send = encodeRequest({
+      seqno: 5n,
+      cmd: CMD.send,
+      oneway: false,
+      kind: "send",
+      batch: false,
+      queue: "q",
+      bodies: [new Uint8Array(8192)],
+      delaySeconds: 0,
+    });
+    socket.write(writeFrame(send));
     await closed;
-    expect(socket.destroyed).toBe(true);
+    const reply = decodeReply(Buffer.concat(received).subarray(6));
+    expect(reply).toMatchObject({ seqno: 5n, cmd: CMD.send, kind: "error", result: 306 });
+  });
+
+  it("closes without a reply a connection whose oversized frame shows no head", async () => {
+    const { socket, received, closed } = await rawSocket();
+    socket.write(Uint8Array.from([0, 0, 0xff, 0xff, 0xff, 0x00, ...new Uint8Array(64).fill(0x12)]));
+    await closed;
+    expect(received).toEqual([]);
   });
 });
 
