@@ -139,3 +139,10 @@ export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 900;
  * a small chunk keeps them flowing while a million expired messages are removed (bench:depth).
  */
 export const CHORE_CHUNK_ROWS = 500;
+
+/**
+ * Expired messages a read looks past to count only what a receive can still take (retention.ts):
+ * the chores remove them within about a second, so this covers thousands of messages a second per
+ * object while bounding the read to a few milliseconds during a mass expiry.
+ */
+export const EXPIRY_LOOKAHEAD_ROWS = 10 * CHORE_CHUNK_ROWS;
