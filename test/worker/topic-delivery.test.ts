@@ -1,5 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { postPush } from "../../src/objects/http-push";
 import { cmq, createQueue, indexed, uniqueName } from "./cmq";
 import { topicStub } from "./objects";
 
@@ -265,6 +266,45 @@ describe("failures and retries", () => {
     expect(await cmq("GetSubscriptionAttributes", sub)).toMatchObject({
       pendingMsgNum: 0,
       droppedMsgNum: 1,
+    });
+  });
+});
+
+describe("what a failed push says (real endpoints on loopback, workerd's own fetch)", () => {
+  const at = inject("pushEndpoints");
+  const push = { headers: { "content-type": "text/plain" }, body: "x" };
+
+  it.each<[string, string, RegExp]>([
+    ["nothing listens on its port", at.refused, /^connection refused by 127\.0\.0\.1:\d+$/],
+    [
+      "its name does not resolve",
+      "http://nonexistent.invalid/hook",
+      /^name not resolved: nonexistent\.invalid$/,
+    ],
+    ["it answers 500", at.failing, /^endpoint answered HTTP 500$/],
+    [
+      "it hangs up without answering",
+      at.hangsUp,
+      /^connection to 127\.0\.0\.1:\d+ closed before an answer$/,
+    ],
+  ])("names the cause when %s, in lastDeliveryError", async (_, endpoint, cause) => {
+    const topicName = await topicWith({
+      web: { protocol: "http", endpoint, notifyStrategy: "BACKOFF_RETRY" },
+    });
+    await cmq("PublishMessage", { topicName, msgBody: "x" });
+    const sub = { topicName, subscriptionName: "web" };
+    await vi.waitFor(
+      async () =>
+        expect((await cmq("GetSubscriptionAttributes", sub)).lastDeliveryError).not.toBe(""),
+      { timeout: 10_000 },
+    );
+    expect((await cmq("GetSubscriptionAttributes", sub)).lastDeliveryError).toMatch(cause);
+  });
+
+  it("says how long it waited for an endpoint that never answers", async () => {
+    expect(await postPush(at.silent, push, 300)).toEqual({
+      ok: false,
+      error: "timed out after 300 ms",
     });
   });
 });
