@@ -207,6 +207,29 @@ describe("failures and retries", () => {
     });
   });
 
+  it("reports when the last push failed, and clears the error once a push succeeds", async () => {
+    let up = false;
+    const pushes = endpoints(() => new Response(null, { status: up ? 200 : 503 }));
+    const topicName = await topicWith({
+      web: { protocol: "http", endpoint: "http://flaky.test/", notifyStrategy: "BACKOFF_RETRY" },
+    });
+    const before = Math.floor(Date.now() / 1000);
+    await cmq("PublishMessage", { topicName, msgBody: "late" });
+    await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 10_000 });
+    const sub = { topicName, subscriptionName: "web" };
+    const failed = await cmq("GetSubscriptionAttributes", sub);
+    expect(failed.lastDeliveryError).toBe("endpoint answered HTTP 503");
+    expect(failed.lastDeliveryErrorTime).toBeGreaterThanOrEqual(before);
+    expect(failed.lastDeliveryErrorTime).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    up = true;
+    await runRetriesNow(topicName);
+    expect(await cmq("GetSubscriptionAttributes", sub)).toMatchObject({
+      deliveredMsgNum: 1,
+      lastDeliveryError: "",
+      lastDeliveryErrorTime: 0,
+    });
+  });
+
   it("keeps delivering to other subscriptions while one endpoint hangs", async () => {
     let release = () => {};
     const hung = new Promise<void>((resolve) => {
