@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHORE_CHUNK_ROWS } from "../../src/domain/limits";
+import { CHORE_CHUNK_ROWS, EXPIRY_LOOKAHEAD_ROWS } from "../../src/domain/limits";
 import { newQueue, T0 } from "./queue-fixture";
 
 const S = 1000;
@@ -72,6 +72,17 @@ describe("counts against retention, before the chores remove anything", () => {
       expect(before).toEqual(afterChores(q, at));
     }
     expect(counts(q, T0 + 200 * S)).toEqual({ active: 0, inactive: 0, delayed: 0 });
+  });
+
+  it("looks at most EXPIRY_LOOKAHEAD_ROWS ahead: a larger mass expiry is counted down by the chores", () => {
+    const q = newQueue({ msgRetentionSeconds: 60 });
+    const total = EXPIRY_LOOKAHEAD_ROWS + 200;
+    for (let i = 0; i < total; i += 16)
+      q.send(Array.from({ length: Math.min(16, total - i) }, () => "x"));
+    const at = T0 + 61 * S;
+    expect(counts(q, at).active).toBe(200);
+    q.store.chores(at);
+    expect(counts(q, at).active).toBe(0);
   });
 
   it("counts a message past its time to live as on its way to the dead-letter queue", () => {
