@@ -68,6 +68,8 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          // Loopback HTTP endpoints that fail in each way a push can (topic-delivery tests).
+          globalSetup: ["test/worker/push-endpoints.setup.ts"],
           // Long-poll tests hold requests open for a few seconds by design.
           testTimeout: 30_000,
         },

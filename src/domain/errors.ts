@@ -14,6 +14,7 @@ export type CmqErrorData =
   | { kind: "batchSizeOutOfRange"; name: string; max: number }
   | { kind: "requestTooLarge"; limit: number }
   | { kind: "malformedRequest"; reason: string }
+  | { kind: "formParametersRequired" }
   | { kind: "unsupportedMethod"; method: string }
   | { kind: "unknownAction"; action: string }
   | { kind: "invalidName"; what: "queue" | "topic" | "subscription"; name: string }
@@ -132,6 +133,14 @@ const ERROR_TABLE: ErrorTable = {
     text: `cannot parse request, or request size is more than ${e.limit} bytes`,
   }),
   malformedRequest: (e) => ({ code: PARAMS, module: 10420, text: `cannot parse ${e.reason}` }),
+  formParametersRequired: () => ({
+    code: PARAMS,
+    module: 10420,
+    text:
+      "cannot parse a JSON body: the CMQ API 2.0 takes its parameters (Action, SecretId, Nonce, " +
+      "Timestamp, Signature, …) form-encoded (application/x-www-form-urlencoded) in the body or " +
+      "in the query string",
+  }),
   unsupportedMethod: (e) => ({
     code: PARAMS,
     module: 10410,

@@ -5,6 +5,7 @@
  */
 import { PUSH_TIMEOUT_MS } from "../domain/limits";
 import type { PushRequest } from "../domain/topic/push-format";
+import { type ConnectProbe, describePushFailure } from "./push-failure";
 
 export type PushOutcome = { ok: true } | { ok: false; error: string };
 
@@ -12,14 +13,12 @@ export async function postPush(
   url: string,
   push: PushRequest,
   timeoutMs = PUSH_TIMEOUT_MS,
+  probe?: ConnectProbe,
 ): Promise<PushOutcome> {
   // An explicit timer, cleared when the push ends, rather than AbortSignal.timeout: pending timers
   // would keep the object busy long after its deliveries finished.
   const abort = new AbortController();
-  const timer = setTimeout(
-    () => abort.abort(new Error(`no answer within ${timeoutMs} ms`)),
-    timeoutMs,
-  );
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
     const response = await fetch(url, {
       method: "POST",
@@ -30,10 +29,12 @@ export async function postPush(
     });
     await response.body?.cancel();
     if (response.status >= 200 && response.status < 300) return { ok: true };
-    return { ok: false, error: `endpoint answered HTTP ${response.status}` };
+    const redirect = response.status >= 300 && response.status < 400;
+    const note = redirect ? " (redirects are not followed)" : "";
+    return { ok: false, error: `endpoint answered HTTP ${response.status}${note}` };
   } catch (e) {
-    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { ok: false, error: `push failed: ${reason}` };
+    if (abort.signal.aborted) return { ok: false, error: `timed out after ${timeoutMs} ms` };
+    return { ok: false, error: await describePushFailure(e, url, probe) };
   } finally {
     clearTimeout(timer);
   }

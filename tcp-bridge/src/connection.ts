@@ -8,9 +8,9 @@
 import type { Socket } from "node:net";
 import type { CmqErrorData } from "../../src/domain/errors";
 import { CMD } from "./codec/commands";
-import { FrameReader, writeFrame } from "./codec/frame";
+import { type FrameError, FrameReader, writeFrame } from "./codec/frame";
 import { encodeReply, type TcpReply } from "./codec/replies";
-import { decodeRequest, type TcpRequest } from "./codec/requests";
+import { answerOversized, decodeRequest, type TcpRequest } from "./codec/requests";
 import { corkedWriter } from "./corked-writes";
 import type { Forwarder } from "./forwarder";
 import { errorReply, handle } from "./handlers";
@@ -73,7 +73,9 @@ export class Connection {
     private readonly deps: ConnectionDeps,
   ) {
     this.budget = deps.budget;
-    this.log = deps.log;
+    // Taken now: after a reset the socket no longer knows its peer, and the closing line needs it.
+    const peer = peerName(socket);
+    this.log = (message) => deps.log(`client ${peer}: ${message}`);
     this.send = corkedWriter(socket);
     this.reader = new FrameReader(Math.min(MAX_FRAME_BEFORE_AUTH, limits.maxFrameBytes));
     socket.setNoDelay(true);
@@ -110,8 +112,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.backlog.length = 0;
-    if (reason)
-      this.log(`closing ${this.socket.remoteAddress}:${this.socket.remotePort}: ${reason}`);
+    if (reason) this.log(`closing: ${reason}`);
     this.budget.forget(this.wake);
     if (this.producer) this.deps.producers.remove(this.producer, this);
     this.abort.abort();
@@ -136,7 +137,21 @@ export class Connection {
     const { frames, error } = this.reader.push(chunk);
     this.backlog.push(...frames);
     this.pump();
-    if (error) this.close(`protocol error: ${error.kind}`);
+    if (!error) return;
+    if (error.kind === "lengthTooLarge") {
+      this.refuseOversized(error);
+      this.close(`protocol error: a frame of ${error.length} bytes > limit ${error.max}`);
+    } else this.close(`protocol error: ${error.kind}`);
+  }
+
+  /** Tells the client why it is dropped, when the frame's head can be read (cmq-api-tcp.md). */
+  private refuseOversized(error: Extract<FrameError, { kind: "lengthTooLarge" }>): void {
+    const owed = answerOversized(error);
+    if (!owed) return;
+    // Before auth only small frames are read: a big request there is refused for that reason.
+    const early = owed.cmd !== CMD.auth && this.producer === undefined;
+    const refusal: CmqErrorData = early ? { kind: "notAuthenticated" } : owed.error;
+    this.write({ seqno: owed.seqno, cmd: owed.cmd, ...errorReply(refusal) });
   }
 
   /** Starts waiting frames while there is room; pauses the socket while some must wait. */
@@ -262,4 +277,10 @@ export class Connection {
     if (this.socket.writableLength > REPLY_BUFFER_HARD_CAP)
       this.close("client does not read its replies");
   }
+}
+
+/** `host:port` of the client, IPv6 in brackets. */
+function peerName(socket: Socket): string {
+  const host = socket.remoteAddress ?? "unknown";
+  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? "?"}`;
 }

@@ -9,8 +9,13 @@ import { encodeRequest } from "../../tcp-bridge/src/codec/requests";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 
 let stack: Stack;
+/** What the bridge logged. */
+const logged: string[] = [];
 beforeAll(async () => {
-  stack = await startStack({ idleTimeoutMs: 1500, maxInFlight: 2, maxFrameBytes: 64 * 1024 });
+  stack = await startStack(
+    { idleTimeoutMs: 1500, maxInFlight: 2, maxFrameBytes: 64 * 1024 },
+    (line) => logged.push(line),
+  );
 });
 afterAll(async () => {
   await stack?.stop();
@@ -68,11 +73,65 @@ describe("connection limits", () => {
     expect(await Promise.all(pulls)).toEqual([undefined, undefined, undefined]);
   });
 
-  it("closes a connection that declares a frame over the maximum, before reading its body", async () => {
-    const { socket, closed } = await rawSocket();
-    socket.write(Uint8Array.of(0, 0, 0xff, 0xff, 0xff, 0x00));
+  it("answers a send or batch send over the frame limit with CMQ's too-large code, then closes", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tooBig = "x".repeat(64 * 1024);
+    const single = await stack.tcp();
+    await expect(single.send(queue, tooBig)).rejects.toMatchObject({
+      result: 4400,
+      message: expect.stringContaining("(10230)exceed maximum message size"),
+    });
+    const batch = await stack.tcp();
+    await expect(batch.batchSend(queue, [tooBig, "y"])).rejects.toMatchObject({ result: 4470 });
+    await vi.waitFor(() => expect([single.closed, batch.closed]).toEqual([true, true]));
+    const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
+    expect(attrs.activeMsgNum).toBe(0);
+  });
+
+  it("answers a big request before auth with 306, then closes", async () => {
+    const { socket, received, closed } = await rawSocket();
+    const send = encodeRequest({
+      seqno: 5n,
+      cmd: CMD.send,
+      oneway: false,
+      kind: "send",
+      batch: false,
+      queue: "q",
+      bodies: [new Uint8Array(8192)],
+      delaySeconds: 0,
+    });
+    socket.write(writeFrame(send));
     await closed;
-    expect(socket.destroyed).toBe(true);
+    const reply = decodeReply(Buffer.concat(received).subarray(6));
+    expect(reply).toMatchObject({ seqno: 5n, cmd: CMD.send, kind: "error", result: 306 });
+  });
+
+  it("closes without a reply a connection whose oversized frame shows no head", async () => {
+    const { socket, received, closed } = await rawSocket();
+    socket.write(Uint8Array.from([0, 0, 0xff, 0xff, 0xff, 0x00, ...new Uint8Array(64).fill(0x12)]));
+    await closed;
+    expect(received).toEqual([]);
+  });
+});
+
+describe("the bridge's log", () => {
+  const linesAbout = (port: number) => logged.filter((l) => l.includes(`127.0.0.1:${port}`));
+
+  it("names the client of a connection the client reset", async () => {
+    const { socket, closed } = await rawSocket();
+    const port = socket.localPort as number;
+    socket.resetAndDestroy();
+    await closed;
+    await vi.waitFor(() => expect(linesAbout(port)).toEqual([expect.stringMatching(/ECONNRESET/)]));
+  });
+
+  it("names the client of a connection closed for a protocol error", async () => {
+    const { socket, closed } = await rawSocket();
+    const port = socket.localPort as number;
+    socket.write(Uint8Array.of(1, 0, 11, 0, 0, 0));
+    await closed;
+    await vi.waitFor(() => expect(linesAbout(port)).toEqual([expect.stringMatching(/badMarker/)]));
   });
 });
 
@@ -155,5 +214,13 @@ describe("shutdown", () => {
     } finally {
       await own.worker.dispose();
     }
+  });
+});
+
+// Last, so it sees what every test above made the bridge log (auth failures, fuzzed frames, …).
+describe("the bridge's log, after everything above", () => {
+  it("names the client on every line", () => {
+    expect(logged.length).toBeGreaterThan(10);
+    expect(logged.filter((l) => !/^client 127\.0\.0\.1:\d+: /.test(l))).toEqual([]);
   });
 });

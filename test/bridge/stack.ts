@@ -12,11 +12,14 @@ import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
 
 export const CREDENTIALS = localCredential();
 
-export async function startStack(overrides: Partial<BridgeConfig> = {}) {
+export async function startStack(
+  overrides: Partial<BridgeConfig> = {},
+  log: (message: string) => void = () => {},
+) {
   const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
   const local = { CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN };
   const config = { ...readConfig([], local), port: 0, workerUrl: worker.url, ...overrides };
-  const bridge = await startBridge(config);
+  const bridge = await startBridge(config, log);
   const clients: TcpClient[] = [];
   let counter = 0;
   return {

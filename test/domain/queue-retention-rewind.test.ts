@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHORE_CHUNK_ROWS } from "../../src/domain/limits";
+import { CHORE_CHUNK_ROWS, EXPIRY_LOOKAHEAD_ROWS } from "../../src/domain/limits";
 import { newQueue, T0 } from "./queue-fixture";
 
 const S = 1000;
@@ -29,6 +29,72 @@ describe("retention", () => {
       activeMsgNum: 1,
       minMsgTime: T0 + 30 * S,
     });
+  });
+});
+
+describe("counts against retention, before the chores remove anything", () => {
+  const counts = (q: ReturnType<typeof newQueue>, at: number) => {
+    const v = q.store.attributes(q.call, at);
+    return { active: v.activeMsgNum, inactive: v.inactiveMsgNum, delayed: v.delayMsgNum };
+  };
+  /** The same queue's counts once the chores have caught up at `at`. */
+  const afterChores = (q: ReturnType<typeof newQueue>, at: number) => {
+    while (q.store.chores(at).more);
+    return counts(q, at);
+  };
+
+  it("counts no expired message, whichever state it expired in", () => {
+    const q = newQueue({ msgRetentionSeconds: 60, visibilityTimeout: 300 });
+    q.send(["active", "received"]);
+    q.receive({ max: 1 }, T0);
+    q.send(["delayed"], T0, 120);
+    q.send(["young"], T0 + 30 * S);
+    const at = T0 + 60 * S + 1;
+    expect(counts(q, at)).toEqual({ active: 1, inactive: 0, delayed: 0 });
+    expect(q.store.attributes(q.call, at).minMsgTime).toBe(T0 + 30 * S);
+    expect(q.receive({ max: 16 }, at).map((m) => m.body)).toEqual(["young"]);
+  });
+
+  it("agrees with the counts after the chores, at every moment of a queue's life", () => {
+    const q = newQueue({ msgRetentionSeconds: 60, visibilityTimeout: 20 });
+    const total = CHORE_CHUNK_ROWS + 40;
+    for (let i = 0; i < total; i += 16) {
+      const at = T0 + Math.floor(i / 16) * S;
+      q.send(
+        Array.from({ length: Math.min(16, total - i) }, () => "x"),
+        at,
+        i % 32 === 0 ? 10 : 0,
+      );
+    }
+    q.receive({ max: 16 }, T0 + 40 * S);
+    for (const at of [T0 + 59 * S, T0 + 60 * S, T0 + 61 * S + 500, T0 + 75 * S, T0 + 200 * S]) {
+      const before = counts(q, at);
+      expect(before).toEqual(afterChores(q, at));
+    }
+    expect(counts(q, T0 + 200 * S)).toEqual({ active: 0, inactive: 0, delayed: 0 });
+  });
+
+  it("looks at most EXPIRY_LOOKAHEAD_ROWS ahead: a larger mass expiry is counted down by the chores", () => {
+    const q = newQueue({ msgRetentionSeconds: 60 });
+    const total = EXPIRY_LOOKAHEAD_ROWS + 200;
+    for (let i = 0; i < total; i += 16)
+      q.send(Array.from({ length: Math.min(16, total - i) }, () => "x"));
+    const at = T0 + 61 * S;
+    expect(counts(q, at).active).toBe(200);
+    q.store.chores(at);
+    expect(counts(q, at).active).toBe(0);
+  });
+
+  it("counts a message past its time to live as on its way to the dead-letter queue", () => {
+    const policy = { deadLetterQueue: "dlq", policy: 1 as const, maxTimeToLive: 300 };
+    const q = newQueue({ msgRetentionSeconds: 3600 }, T0, policy);
+    q.send(["outlived"]);
+    q.send(["young"], T0 + 200 * S);
+    const at = T0 + 301 * S;
+    const before = counts(q, at);
+    expect(before.active).toBe(1);
+    expect(before).toEqual(afterChores(q, at));
+    expect(q.receive({ max: 16 }, at).map((m) => m.body)).toEqual(["young"]);
   });
 });
 

@@ -172,6 +172,25 @@ describe("delivery bookkeeping", () => {
     expect(t.store.attributes(t.call).msgCount).toBe(0);
   });
 
+  it("says when the last error happened, and forgets it once a delivery succeeds", () => {
+    const t = newTopic();
+    const s = t.subscribe();
+    t.publish(["first"]);
+    const [first] = t.store.dueDeliveries(s.id, T0, 10)?.entries ?? [];
+    t.store.failed(s.id, first as never, "connection refused by 192.0.2.1:80", false, T0 + 5);
+    expect(t.store.subscription(t.call, s.name)).toMatchObject({
+      lastError: "connection refused by 192.0.2.1:80",
+      lastErrorAt: T0 + 5,
+    });
+    const [retry] = t.store.dueDeliveries(s.id, T0 + 60 * S, 10)?.entries ?? [];
+    t.store.delivered(s.id, [retry?.seq ?? -1]);
+    expect(t.store.subscription(t.call, s.name)).toMatchObject({
+      lastError: null,
+      lastErrorAt: null,
+      deliveredCount: 1,
+    });
+  });
+
   it("drops at once a failure marked permanent", () => {
     const t = newTopic();
     const s = t.subscribe();

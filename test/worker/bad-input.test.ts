@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_REQUEST_BYTES } from "../../src/domain/limits";
-import { cmq, createQueue, ENDPOINT, send } from "./cmq";
+import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
+import { cmq, createQueue, ENDPOINT, send, TENANT_A } from "./cmq";
 
 async function counts(queueName: string) {
   const a = await cmq("GetQueueAttributes", { queueName });
@@ -99,5 +100,63 @@ describe("invalid parameters change nothing", () => {
     const body = "\ufeffBOM first, \u0000 control \u0007, emoji 😀, RTL שלום, escapes %41 &amp; +";
     await cmq("SendMessage", { queueName, msgBody: body });
     expect((await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 0 })).msgBody).toBe(body);
+  });
+});
+
+describe("a JSON body instead of form parameters", () => {
+  const json = JSON.stringify({ Action: "SendMessage", queueName: "q", msgBody: "100% sure" });
+  const formHint = expect.stringMatching(/^\(10420\).*form-encoded.*query string/);
+
+  it.each<[string, () => Request]>([
+    [
+      "sent as application/json",
+      () =>
+        new Request(ENDPOINT, {
+          method: "POST",
+          body: json,
+          headers: { "content-type": "application/json; charset=utf-8" },
+        }),
+    ],
+    [
+      "sent with no Content-Type",
+      () => new Request(ENDPOINT, { method: "POST", body: ` ${json}` }),
+    ],
+    [
+      "sent as a JSON array under a JSON type",
+      () =>
+        new Request(ENDPOINT, {
+          method: "POST",
+          body: "[1, 2]",
+          headers: { "content-type": "application/problem+json" },
+        }),
+    ],
+  ])("is answered with what the API takes when %s", async (_, build) => {
+    const { status, body } = await send(build());
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ code: 4000, message: formHint });
+  });
+
+  it("still serves a form body whose Content-Type claims JSON", async () => {
+    const queueName = await createQueue();
+    const signed = await signedRequest(ENDPOINT, TENANT_A, "SendMessage", {
+      queueName,
+      msgBody: "form after all",
+    });
+    const request = new Request(signed, {
+      headers: { "content-type": "application/json" },
+      body: await signed.arrayBuffer(),
+    });
+    expect((await send(request)).body.code).toBe(0);
+  });
+
+  it("leaves JSON bodies with an X-TC-Action header (API 3.0) to their own path", async () => {
+    const { body } = await send(
+      new Request(ENDPOINT, {
+        method: "POST",
+        body: json,
+        headers: { "content-type": "application/json", "x-tc-action": "SendCmqMessage" },
+      }),
+    );
+    expect(body.message).not.toMatch(/form-encoded/);
   });
 });

@@ -1,5 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { cmq, createQueue, uniqueName } from "./cmq";
+import { queueStub } from "./objects";
 
 describe("CreateQueue", () => {
   it("creates a queue with CMQ's defaults and returns its queueId", async () => {
@@ -143,6 +145,27 @@ describe("SetQueueAttributes", () => {
     expect(
       (await cmq("SetQueueAttributes", { queueName: uniqueName(), visibilityTimeout: 5 })).code,
     ).toBe(4440);
+  });
+});
+
+describe("GetQueueAttributes", () => {
+  it("counts only what a receive can take, before the alarm removes expired messages", async () => {
+    const queueName = await createQueue({ msgRetentionSeconds: 60 });
+    for (const msgBody of ["old", "old too", "young"])
+      await cmq("SendMessage", { queueName, msgBody });
+    // Ages the first two past retention, as if their alarm had not run yet.
+    await runInDurableObject(queueStub(queueName), (_, state) => {
+      const past = Date.now() - 61_000;
+      state.storage.sql.exec(
+        "UPDATE message SET enqueued_at = ?1, visible_at = ?1 WHERE body LIKE 'old%'",
+        past,
+      );
+    });
+    const attributes = await cmq("GetQueueAttributes", { queueName });
+    expect(attributes).toMatchObject({ activeMsgNum: 1, inactiveMsgNum: 0, delayMsgNum: 0 });
+    const got = await cmq("BatchReceiveMessage", { queueName, numOfMsg: 16 });
+    expect(got.msgInfoList.map((m: { msgBody: string }) => m.msgBody)).toEqual(["young"]);
+    expect(attributes.minMsgTime).toBe(got.msgInfoList[0].enqueueTime);
   });
 });
 

@@ -1,6 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { SUBSCRIPTION_LIMITS } from "../../src/domain/limits";
+import { postPush } from "../../src/objects/http-push";
 import { cmq, createQueue, indexed, uniqueName } from "./cmq";
 import { topicStub } from "./objects";
 
@@ -243,6 +244,29 @@ describe("failures and retries", () => {
     });
   });
 
+  it("reports when the last push failed, and clears the error once a push succeeds", async () => {
+    let up = false;
+    const pushes = endpoints(() => new Response(null, { status: up ? 200 : 503 }));
+    const topicName = await topicWith({
+      web: { protocol: "http", endpoint: "http://flaky.test/", notifyStrategy: "BACKOFF_RETRY" },
+    });
+    const before = Math.floor(Date.now() / 1000);
+    await cmq("PublishMessage", { topicName, msgBody: "late" });
+    await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 10_000 });
+    const sub = { topicName, subscriptionName: "web" };
+    const failed = await cmq("GetSubscriptionAttributes", sub);
+    expect(failed.lastDeliveryError).toBe("endpoint answered HTTP 503");
+    expect(failed.lastDeliveryErrorTime).toBeGreaterThanOrEqual(before);
+    expect(failed.lastDeliveryErrorTime).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    up = true;
+    await runRetriesNow(topicName);
+    expect(await cmq("GetSubscriptionAttributes", sub)).toMatchObject({
+      deliveredMsgNum: 1,
+      lastDeliveryError: "",
+      lastDeliveryErrorTime: 0,
+    });
+  });
+
   it("keeps delivering to other subscriptions while one endpoint hangs", async () => {
     let release = () => {};
     const hung = new Promise<void>((resolve) => {
@@ -302,6 +326,45 @@ describe("failures and retries", () => {
     expect(await cmq("GetSubscriptionAttributes", sub)).toMatchObject({
       pendingMsgNum: 0,
       droppedMsgNum: 1,
+    });
+  });
+});
+
+describe("what a failed push says (real endpoints on loopback, workerd's own fetch)", () => {
+  const at = inject("pushEndpoints");
+  const push = { headers: { "content-type": "text/plain" }, body: "x" };
+
+  it.each<[string, string, RegExp]>([
+    ["nothing listens on its port", at.refused, /^connection refused by 127\.0\.0\.1:\d+$/],
+    [
+      "its name does not resolve",
+      "http://nonexistent.invalid/hook",
+      /^name not resolved: nonexistent\.invalid$/,
+    ],
+    ["it answers 500", at.failing, /^endpoint answered HTTP 500$/],
+    [
+      "it hangs up without answering",
+      at.hangsUp,
+      /^connection to 127\.0\.0\.1:\d+ closed before an answer$/,
+    ],
+  ])("names the cause when %s, in lastDeliveryError", async (_, endpoint, cause) => {
+    const topicName = await topicWith({
+      web: { protocol: "http", endpoint, notifyStrategy: "BACKOFF_RETRY" },
+    });
+    await cmq("PublishMessage", { topicName, msgBody: "x" });
+    const sub = { topicName, subscriptionName: "web" };
+    await vi.waitFor(
+      async () =>
+        expect((await cmq("GetSubscriptionAttributes", sub)).lastDeliveryError).not.toBe(""),
+      { timeout: 10_000 },
+    );
+    expect((await cmq("GetSubscriptionAttributes", sub)).lastDeliveryError).toMatch(cause);
+  });
+
+  it("says how long it waited for an endpoint that never answers", async () => {
+    expect(await postPush(at.silent, push, 300)).toEqual({
+      ok: false,
+      error: "timed out after 300 ms",
     });
   });
 });

@@ -45,7 +45,7 @@ import {
   receiveBatch,
 } from "./receive";
 import { type RedriveItem, redriveBatch, redriven, startRedrive } from "./redrive";
-import { expireMessages, expireRewindable, nextExpiry } from "./retention";
+import { expireMessages, expireRewindable, nextExpiry, receivableCounters } from "./retention";
 import { returnUnread } from "./return-unread";
 import { continueRewind, startRewind } from "./rewind";
 import { QUEUE_MIGRATIONS } from "./schema";
@@ -176,12 +176,12 @@ export class QueueStore {
         redriveMoved: 0,
       };
       insertMeta(this.sql, meta);
-      return this.view(meta);
+      return this.view(meta, now);
     });
   }
 
   attributes(call: QueueCall, now: number): QueueView {
-    return this.change(call, now, (meta) => this.view(meta));
+    return this.change(call, now, (meta) => this.view(meta, now));
   }
 
   /**
@@ -203,7 +203,7 @@ export class QueueStore {
       if (policy !== undefined) meta.deadLetterPolicy = policy;
       checkSettings(meta.attributes, meta.deadLetterPolicy);
       meta.modifiedAt = now;
-      return this.view(meta);
+      return this.view(meta, now);
     });
   }
 
@@ -255,7 +255,7 @@ export class QueueStore {
   startRedrive(call: QueueCall, rate: number, now: number): QueueView {
     return this.change(call, now, (meta) => {
       startRedrive(meta, rate, now);
-      return this.view(meta);
+      return this.view(meta, now);
     });
   }
 
@@ -356,11 +356,9 @@ export class QueueStore {
     );
   }
 
-  private view(meta: QueueMeta): QueueView {
-    const oldest = this.sql.first<{ enqueued_at: number }>(
-      "SELECT enqueued_at FROM message ORDER BY seq LIMIT 1",
-    );
-    const c = meta.counters;
+  /** The queue as a receive at `now` would find it, whatever the chores have not removed yet. */
+  private view(meta: QueueMeta, now: number): QueueView {
+    const { counters: c, oldestLive } = receivableCounters(this.sql, meta, now);
     return {
       name: meta.name,
       queueId: meta.queueId,
@@ -371,7 +369,7 @@ export class QueueStore {
       inactiveMsgNum: c.inflight,
       delayMsgNum: c.delayed,
       rewindMsgNum: c.rewindable,
-      minMsgTime: oldest?.enqueued_at ?? 0,
+      minMsgTime: oldestLive,
       transactionMsgNum: c.half,
       waitingReceiverNum: 0,
       deadLetterPolicy: meta.deadLetterPolicy,

@@ -76,9 +76,16 @@ function release(sql: SqlPort, meta: TopicMeta, seqs: readonly number[]): void {
   }
 }
 
+/** A failed delivery as the subscription reports it: the cause and when (Unix ms). */
+export interface DeliveryFailure {
+  error: string;
+  at: number;
+}
+
 /**
- * Removes the subscription's outbox rows for `seqs` as delivered or dropped.
- * In: subscription id, seqs. Out: counters updated, finished messages deleted.
+ * Removes the subscription's outbox rows for `seqs` as delivered or dropped. A delivery clears the
+ * subscription's last error: it describes the endpoint as it is now, not as it once was.
+ * In: subscription id, seqs. Out: counters and last error updated, finished messages deleted.
  */
 export function settleRows(
   sql: SqlPort,
@@ -86,7 +93,7 @@ export function settleRows(
   subscription: number,
   seqs: readonly number[],
   outcome: "delivered" | "dropped",
-  error?: string,
+  failure?: DeliveryFailure,
 ): void {
   const removed: number[] = [];
   for (const chunk of boundChunks(seqs, 1, 1)) {
@@ -101,13 +108,14 @@ export function settleRows(
   if (removed.length === 0) return;
   const counter = outcome === "delivered" ? "delivered_count" : "dropped_count";
   sql.run(
-    `UPDATE subscription SET ${counter} = ${counter} + ?, pending_count = pending_count - ?,
-       last_error = COALESCE(?, last_error) WHERE id = ?`,
+    `UPDATE subscription SET ${counter} = ${counter} + ?, pending_count = pending_count - ?
+     WHERE id = ?`,
     removed.length,
     removed.length,
-    error ?? null,
     subscription,
   );
+  if (outcome === "delivered") setLastError(sql, subscription, null);
+  else if (failure) setLastError(sql, subscription, failure);
   release(sql, meta, removed);
 }
 
@@ -126,8 +134,9 @@ export function recordFailure(
   now: number,
 ): void {
   const delay = permanent ? null : retryDelayMs(subscription.notifyStrategy, entry.retries + 1);
+  const failure = { error, at: now };
   if (delay === null || now + delay > entry.publishedAt + LIFETIME_MS) {
-    settleRows(sql, meta, subscription.id, [entry.seq], "dropped", error);
+    settleRows(sql, meta, subscription.id, [entry.seq], "dropped", failure);
     return;
   }
   sql.run(
@@ -136,7 +145,16 @@ export function recordFailure(
     subscription.id,
     entry.seq,
   );
-  sql.run("UPDATE subscription SET last_error = ? WHERE id = ?", error, subscription.id);
+  setLastError(sql, subscription.id, failure);
+}
+
+function setLastError(sql: SqlPort, subscription: number, failure: DeliveryFailure | null): void {
+  sql.run(
+    "UPDATE subscription SET last_error = ?, last_error_at = ? WHERE id = ?",
+    failure?.error ?? null,
+    failure?.at ?? null,
+    subscription,
+  );
 }
 
 /**
@@ -167,14 +185,10 @@ export function expireOld(
         last.seq,
       )
       .map((r) => r.seq);
-    settleRows(
-      sql,
-      meta,
-      s.id,
-      seqs,
-      "dropped",
-      "message lifetime (one day) ended before delivery",
-    );
+    settleRows(sql, meta, s.id, seqs, "dropped", {
+      error: "message lifetime (one day) ended before delivery",
+      at: now,
+    });
   }
   // Rows of unsubscribed subscriptions go with their messages.
   sql.run("DELETE FROM outbox WHERE seq BETWEEN ? AND ?", first.seq, last.seq);

@@ -72,4 +72,11 @@ export const TOPIC_MIGRATIONS: readonly Migration[] = [
       ...SEEN_REQUEST_TABLE,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // When last_error happened (Unix ms); both are cleared by the next successful delivery.
+      "ALTER TABLE subscription ADD COLUMN last_error_at INTEGER",
+    ],
+  },
 ];

@@ -40,7 +40,10 @@ export interface Subscription extends SubscriptionSettings {
   pendingCount: number;
   deliveredCount: number;
   droppedCount: number;
+  /** The last failed delivery's cause, until a delivery succeeds again. */
   lastError: string | null;
+  /** When lastError happened (Unix ms). */
+  lastErrorAt: number | null;
 }
 
 interface SubscriptionRow {
@@ -61,6 +64,7 @@ interface SubscriptionRow {
   delivered_count: number;
   dropped_count: number;
   last_error: string | null;
+  last_error_at: number | null;
 }
 
 function fromRow(r: SubscriptionRow): Subscription {
@@ -81,6 +85,7 @@ function fromRow(r: SubscriptionRow): Subscription {
     deliveredCount: r.delivered_count,
     droppedCount: r.dropped_count,
     lastError: r.last_error,
+    lastErrorAt: r.last_error_at,
   };
 }
 

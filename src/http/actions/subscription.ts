@@ -70,6 +70,8 @@ function subscriptionFields(appId: string, s: Subscription) {
     deliveredMsgNum: s.deliveredCount,
     droppedMsgNum: s.droppedCount,
     lastDeliveryError: s.lastError ?? "",
+    // Unix seconds, like createTime; 0 while there is no error.
+    lastDeliveryErrorTime: s.lastErrorAt === null ? 0 : unixSeconds(s.lastErrorAt),
   };
 }
 

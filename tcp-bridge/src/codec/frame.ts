@@ -13,10 +13,17 @@
 
 export const HEADER_BYTES = 6;
 
+/**
+ * How much of an oversized frame's body is read: enough for the varint fields encoders write
+ * first (seqno, cmd, is_oneway: 11 + 11 + 2 bytes at most), which a "too large" reply needs.
+ */
+export const OVERSIZED_HEAD_BYTES = 24;
+
 export type FrameError =
   | { kind: "badMarker" }
   | { kind: "lengthTooSmall"; length: number }
-  | { kind: "lengthTooLarge"; length: number; max: number };
+  /** `bodyStart`: the first OVERSIZED_HEAD_BYTES of the body (fewer if the frame is shorter). */
+  | { kind: "lengthTooLarge"; length: number; max: number; bodyStart: Uint8Array };
 
 export interface FrameBatch {
   /** The protobuf bodies of the frames completed by this chunk, in order. */
@@ -27,8 +34,9 @@ export interface FrameBatch {
 
 /**
  * Splits a byte stream into frames, whatever the chunking: a frame may arrive a byte at a time, or
- * many frames in one chunk. The header is checked before any of a body is kept, and a frame's bytes
- * are joined once, when it is complete (a frame trickling in costs linear time, not quadratic).
+ * many frames in one chunk. The header is checked before any of a body is kept (of an oversized
+ * frame, only its first bytes are, for the reply), and a frame's bytes are joined once, when it is
+ * complete (a frame trickling in costs linear time, not quadratic).
  */
 export class FrameReader {
   private chunks: Uint8Array[] = [];
@@ -57,6 +65,12 @@ export class FrameReader {
     while (this.buffered >= HEADER_BYTES) {
       const header = this.peek(HEADER_BYTES);
       const error = this.checkHeader(header);
+      if (error?.kind === "lengthTooLarge") {
+        // Wait for the start of the body (never more of it), so the error can be answered.
+        const headEnd = Math.min(HEADER_BYTES + OVERSIZED_HEAD_BYTES, error.length);
+        if (this.buffered < headEnd) break;
+        error.bodyStart = this.peek(headEnd).slice(HEADER_BYTES, headEnd);
+      }
       if (error) {
         this.error = error;
         this.chunks = [];
@@ -74,8 +88,14 @@ export class FrameReader {
     if (header[0] !== 0 || header[1] !== 0) return { kind: "badMarker" };
     const length = readLength(header);
     if (length < HEADER_BYTES) return { kind: "lengthTooSmall", length };
-    if (length > this.maxFrameBytes)
-      return { kind: "lengthTooLarge", length, max: this.maxFrameBytes };
+    if (length > this.maxFrameBytes) {
+      return {
+        kind: "lengthTooLarge",
+        length,
+        max: this.maxFrameBytes,
+        bodyStart: new Uint8Array(),
+      };
+    }
     return undefined;
   }
 

@@ -5,8 +5,10 @@
  * @module
  */
 import { create, fromBinary, isFieldSet, toBinary } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { CmqErrorData } from "../../../src/domain/errors";
 import { CMD } from "./commands";
+import type { FrameError } from "./frame";
 import { BatchPullSchema, type CMQProto, CMQProtoSchema, PullSchema } from "./gen/cmq_pb";
 
 interface Head {
@@ -224,6 +226,45 @@ export function decodeRequest(bytes: Uint8Array): DecodedRequest {
     ok: true,
     request: { seqno: m.seqno, cmd: m.cmd, oneway: m.isOneway === 1, ...decoded },
   };
+}
+
+/** CMQProto's head fields read from the start of a body (field numbers in cmq-api-tcp.md). */
+const HEAD_FIELDS = { seqno: 1, cmd: 2, isOneway: 9 } as const;
+
+/**
+ * The reply owed to a frame refused for its size, when the start of its body shows the head:
+ * encoders write fields in number order, so seqno and cmd come first. Undefined when they are not
+ * there, or the client asked for no reply: the connection is then closed without one.
+ */
+export function answerOversized(
+  e: Extract<FrameError, { kind: "lengthTooLarge" }>,
+): { seqno: bigint; cmd: number; error: CmqErrorData } | undefined {
+  const reader = new BinaryReader(e.bodyStart);
+  const head: { seqno?: bigint; cmd?: number; oneway?: boolean } = {};
+  try {
+    while (reader.pos < reader.len) {
+      const [field, type] = reader.tag();
+      if (type !== WireType.Varint) break;
+      if (field === HEAD_FIELDS.seqno) head.seqno = BigInt(reader.int64());
+      else if (field === HEAD_FIELDS.cmd) head.cmd = reader.int32();
+      else if (field === HEAD_FIELDS.isOneway) head.oneway = reader.int32() === 1;
+      else break;
+      // A varint cut off by the end of the prefix reads past it instead of throwing.
+      if (reader.pos > reader.len) return undefined;
+    }
+  } catch {
+    // A tag or varint cut off by the end of what was read: the head is what was complete.
+  }
+  const { seqno, cmd } = head;
+  if (seqno === undefined || cmd === undefined || head.oneway) return undefined;
+  const size = { size: e.length, limit: e.max };
+  const error: CmqErrorData =
+    cmd === CMD.send || cmd === CMD.publish
+      ? { kind: "messageTooLarge", ...size }
+      : cmd === CMD.batchSend || cmd === CMD.batchPublish
+        ? { kind: "batchTooLarge", ...size }
+        : { kind: "requestTooLarge", limit: e.max };
+  return { seqno, cmd, error };
 }
 
 /** Encodes a request as a client sends it (the TypeScript client, tests, benchmarks). */

@@ -5,9 +5,15 @@ import { describe, expect, it } from "vitest";
 const FRAME_RUNS = Number(process.env.CMQ_FUZZ_FRAME_RUNS ?? 2000);
 
 import { CMD } from "../../../tcp-bridge/src/codec/commands";
-import { FrameReader, writeFrame } from "../../../tcp-bridge/src/codec/frame";
+import {
+  type FrameError,
+  FrameReader,
+  OVERSIZED_HEAD_BYTES,
+  writeFrame,
+} from "../../../tcp-bridge/src/codec/frame";
 import { decodeReply, encodeReply, type TcpReply } from "../../../tcp-bridge/src/codec/replies";
 import {
+  answerOversized,
   decodeRequest,
   encodeRequest,
   type TcpRequest,
@@ -188,9 +194,17 @@ describe("framing", () => {
       error: { kind: "lengthTooSmall", length: 5 },
     });
     const huge = new FrameReader(100);
-    expect(huge.push(hex("00 00 ff ff ff 7f"))).toEqual({
+    // Only the start of its body is waited for: it carries the head a "too large" reply needs.
+    expect(huge.push(hex("00 00 ff ff ff 7f 08 07"))).toEqual({ frames: [] });
+    expect(huge.pending).toBe(8);
+    expect(huge.push(new Uint8Array(1 << 16))).toEqual({
       frames: [],
-      error: { kind: "lengthTooLarge", length: 0x7fffffff, max: 100 },
+      error: {
+        kind: "lengthTooLarge",
+        length: 0x7fffffff,
+        max: 100,
+        bodyStart: Uint8Array.from([8, 7, ...new Uint8Array(OVERSIZED_HEAD_BYTES - 2)]),
+      },
     });
     expect(huge.pending).toBe(0);
   });
@@ -279,6 +293,83 @@ describe("framing", () => {
       ),
       { numRuns: FRAME_RUNS, seed: 13 },
     );
+  });
+});
+
+describe("frames over the size limit", () => {
+  const big = new Uint8Array(300).fill(0x61);
+  const head = { seqno: 9_007_199_254_740_993n, oneway: false } as const;
+  const frameOf = (r: TcpRequest) => writeFrame(encodeRequest(r));
+  /** The error a reader with a 100-byte limit reports for `frame` fed one byte at a time. */
+  function oversized(frame: Uint8Array) {
+    const reader = new FrameReader(100);
+    let error: FrameError | undefined;
+    for (const byte of frame) error ??= reader.push(Uint8Array.of(byte)).error;
+    if (error?.kind !== "lengthTooLarge") throw new Error(`expected lengthTooLarge, got ${error}`);
+    expect(reader.pending).toBe(0);
+    return error;
+  }
+  const send = (batch: boolean): TcpRequest => ({
+    ...head,
+    cmd: batch ? CMD.batchSend : CMD.send,
+    kind: "send",
+    batch,
+    queue: "q",
+    bodies: batch ? [big, big] : [big],
+    delaySeconds: 0,
+  });
+
+  it("answers a send on its seqno and cmd with CMQ's message-too-large error", () => {
+    const frame = frameOf(send(false));
+    expect(answerOversized(oversized(frame))).toEqual({
+      seqno: head.seqno,
+      cmd: CMD.send,
+      error: { kind: "messageTooLarge", size: frame.length, limit: 100 },
+    });
+  });
+
+  it("answers a batch send or batch publish with CMQ's batch-too-large error", () => {
+    const frame = frameOf(send(true));
+    expect(answerOversized(oversized(frame))).toMatchObject({
+      cmd: CMD.batchSend,
+      error: { kind: "batchTooLarge", size: frame.length, limit: 100 },
+    });
+    const publish = frameOf({
+      ...head,
+      cmd: CMD.batchPublish,
+      kind: "publish",
+      batch: true,
+      topic: "t",
+      bodies: [big],
+      tags: [],
+    });
+    expect(answerOversized(oversized(publish))?.error.kind).toBe("batchTooLarge");
+  });
+
+  it("answers any other command with the request-too-large error", () => {
+    const handles = Array.from({ length: 40 }, (_, i) => BigInt(i) << 40n);
+    const frame = frameOf({
+      ...head,
+      cmd: CMD.batchDelete,
+      kind: "delete",
+      batch: true,
+      queue: "q",
+      handles,
+    });
+    expect(answerOversized(oversized(frame))).toMatchObject({
+      cmd: CMD.batchDelete,
+      error: { kind: "requestTooLarge", limit: 100 },
+    });
+  });
+
+  it("owes no reply to a one-way request, or to a body whose head cannot be read", () => {
+    expect(answerOversized(oversized(frameOf({ ...send(false), oneway: true })))).toBeUndefined();
+    // A body that starts with the queue name, not with seqno and cmd.
+    const fieldFirst = writeFrame(Uint8Array.from([0x12, 0x7f, ...big]));
+    expect(answerOversized(oversized(fieldFirst))).toBeUndefined();
+    // A seqno varint cut off by the end of what is read.
+    const cutOff = writeFrame(Uint8Array.from([0x08, ...new Uint8Array(200).fill(0xff)]));
+    expect(answerOversized(oversized(cutOff))).toBeUndefined();
   });
 });
 
