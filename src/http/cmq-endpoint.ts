@@ -6,6 +6,7 @@
 
 import { parseParams } from "../contract/cmq-zod";
 import { fail } from "../domain/errors";
+import { clock } from "../objects/clock";
 import { requestReceiver } from "../objects/receiver";
 import { findAction } from "./action-table";
 import { authenticate } from "./auth";
@@ -22,7 +23,7 @@ export async function handleCmqRequest(
   // First: a Worker without credentials refuses every request the same way, however malformed.
   const config = authConfig(env);
   const cmq = await readCmqRequest(request);
-  const principal = await authenticate(cmq, config, Date.now());
+  const principal = await authenticate(cmq, config, clock.now());
   const input = collectParams(cmq.params);
   const name = input.Action;
   if (typeof name !== "string") fail({ kind: "missingParameter", name: "Action" });

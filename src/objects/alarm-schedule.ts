@@ -4,6 +4,7 @@
  * when it brings a deadline forward.
  */
 import type { ChoreReport } from "../domain/chore-report";
+import { clock } from "./clock";
 
 /** Chores due in less than this are batched into one run, so frequent expiries don't storm. */
 const MIN_SPACING_MS = 1000;
@@ -11,7 +12,7 @@ const MIN_SPACING_MS = 1000;
 /** What a store offers its alarm: one bounded run of chores, and when the next falls due. */
 export interface ChoreRunner {
   chores(now: number): ChoreReport | Promise<ChoreReport>;
-  nextChoreAt(): number | null;
+  nextChoreAt(now: number): number | null;
 }
 
 export class AlarmSchedule {
@@ -25,19 +26,20 @@ export class AlarmSchedule {
   ) {}
 
   async load(): Promise<void> {
-    this.at = await this.storage.getAlarm();
+    const wall = await this.storage.getAlarm();
+    this.at = wall === null ? null : wall + clock.wallOffset();
   }
 
   /** Makes sure an alarm fires no later than `time` (null: nothing due). */
   async ensure(time: number | null): Promise<void> {
     if (time === null || (this.at !== null && this.at <= time)) return;
     this.at = time;
-    await this.storage.setAlarm(time);
+    await this.storage.setAlarm(time - clock.wallOffset());
   }
 
   /** The object's alarm handler: one run of chores, then the next alarm from its report. */
   async run(): Promise<void> {
-    const now = Date.now();
+    const now = clock.now();
     // The alarm that fired is consumed whatever happens, so a failed run cannot leave a stale time
     // behind that would stop later requests from scheduling one.
     this.at = null;
@@ -54,13 +56,13 @@ export class AlarmSchedule {
    * batching above already allows.
    */
   async afterChange<T>(value: T): Promise<T> {
-    const now = Date.now();
+    const now = clock.now();
     if (now - this.lookedAt < MIN_SPACING_MS) {
       await this.ensure(this.lookedAt + MIN_SPACING_MS);
       return value;
     }
     this.lookedAt = now;
-    await this.ensure(this.runner.nextChoreAt());
+    await this.ensure(this.runner.nextChoreAt(now));
     return value;
   }
 

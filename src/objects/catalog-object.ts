@@ -21,6 +21,7 @@ import { migrate } from "../domain/sql";
 import type { FilterType } from "../domain/topic/filter";
 import type { TopicView } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
+import { clock } from "./clock";
 import { NameLocks } from "./name-locks";
 import { QueueClient } from "./queue-client/queue-client";
 import { durableSql } from "./sql-adapter";
@@ -193,7 +194,7 @@ export class CatalogObject extends DurableObject<Env> {
         const registration = this.store.register(
           kind,
           { name, id: newObjectId(kind) },
-          Date.now(),
+          clock.now(),
           stamp,
         );
         return this.forgettingOnFailure(stamp, async () => {

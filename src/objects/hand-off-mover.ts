@@ -8,6 +8,7 @@ import { DEAD_LETTER_LIMITS } from "../domain/limits";
 import type { Outcome } from "../domain/outcome";
 import type { HandOff } from "../domain/queue/dead-letter";
 import type { QueueStore } from "../domain/queue/queue-store";
+import { clock } from "./clock";
 import { QueueClient } from "./queue-client/queue-client";
 
 export type HandOffPort = (
@@ -51,7 +52,10 @@ export class HandOffMover {
       },
     }));
     if (!(await this.deliver(batch.appId, batch.queue, items))) return false;
-    this.store.movedToDeadLetter(batch.letters.map((l) => l.seq));
+    this.store.movedToDeadLetter(
+      batch.letters.map((l) => l.seq),
+      clock.now(),
+    );
     return batch.letters.length === DEAD_LETTER_LIMITS.moveBatch;
   }
 
@@ -79,7 +83,7 @@ export class HandOffMover {
     } catch (e) {
       console.error(`hand-off to queue ${queue} failed`, e);
     }
-    this.retryAt = Date.now() + DEAD_LETTER_LIMITS.retryAfterMs;
+    this.retryAt = clock.now() + DEAD_LETTER_LIMITS.retryAfterMs;
     return false;
   }
 }

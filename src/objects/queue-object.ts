@@ -22,6 +22,7 @@ import type { TraceEntry } from "../domain/queue/trace";
 import type { ConfirmResult } from "../domain/queue/transaction";
 import { AlarmSchedule } from "./alarm-schedule";
 import { Cancellations } from "./cancellations";
+import { clock } from "./clock";
 import { HandOffMover, handOffThrough } from "./hand-off-mover";
 import { durableSql } from "./sql-adapter";
 import { Waiters } from "./waiters";
@@ -49,16 +50,16 @@ export class QueueObject extends DurableObject<Env> {
       // hands to the dead-letter queue in the same run.
       chores: async (now) => {
         const report = this.store.chores(now);
-        const more = await this.mover.run(Date.now());
-        return { more: more || report.more, nextAt: this.store.nextChoreAt() };
+        const more = await this.mover.run(clock.now());
+        return { more: more || report.more, nextAt: this.store.nextChoreAt(clock.now()) };
       },
-      nextChoreAt: () => this.store.nextChoreAt(),
+      nextChoreAt: (now) => this.store.nextChoreAt(now),
     });
     void ctx.blockConcurrencyWhile(() => this.alarms.load());
   }
 
   async create(queue: NewQueue): Promise<Outcome<QueueView>> {
-    return attempt(() => this.store.create(queue, Date.now()));
+    return attempt(() => this.store.create(queue, clock.now()));
   }
 
   /** Deletes the queue and everything in it; returns whether it existed. */
@@ -82,7 +83,7 @@ export class QueueObject extends DurableObject<Env> {
   }
 
   async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
-    const outcome = attempt(() => this.store.attributes(call, Date.now()));
+    const outcome = attempt(() => this.store.attributes(call, clock.now()));
     if (outcome.ok) outcome.value.waitingReceiverNum = this.waiters.size;
     return this.alarms.afterChange(outcome);
   }
@@ -93,24 +94,24 @@ export class QueueObject extends DurableObject<Env> {
     patch: Partial<QueueAttributes>,
     policy?: DeadLetterPolicy | null,
   ): Promise<Outcome<QueueView>> {
-    const outcome = attempt(() => this.store.setAttributes(call, patch, Date.now(), policy));
+    const outcome = attempt(() => this.store.setAttributes(call, patch, clock.now(), policy));
     // Shorter retention or rewind windows bring expiries forward.
-    await this.alarms.ensure(this.store.nextChoreAt());
+    await this.alarms.ensure(this.store.nextChoreAt(clock.now()));
     return outcome;
   }
 
   async rewind(call: QueueCall, startSeconds: number): Promise<Outcome<void>> {
-    const outcome = attempt(() => this.store.rewind(call, startSeconds, Date.now()));
+    const outcome = attempt(() => this.store.rewind(call, startSeconds, clock.now()));
     if (outcome.ok) {
       this.waiters.wakeAll();
-      await this.alarms.ensure(Date.now());
+      await this.alarms.ensure(clock.now());
     }
     return outcome;
   }
 
   /** Stores each group whole or refuses it whole (src/domain/queue/send.ts). */
   async send(call: QueueCall, groups: SendGroup[]): Promise<Outcome<Outcome<bigint[]>[]>> {
-    const now = Date.now();
+    const now = clock.now();
     const outcome = attempt(() => this.store.send(call, groups, now));
     if (outcome.ok) {
       // Transaction messages are not deliverable until committed: no one to wake for them.
@@ -133,11 +134,11 @@ export class QueueObject extends DurableObject<Env> {
     const names = request.waiter === undefined ? [] : [request.waiter];
     const outcome = await attemptAsync(async () => {
       const waitSeconds = request.waitSeconds ?? this.store.pollingWaitSeconds(call);
-      const deadline = Date.now() + waitSeconds * 1000;
+      const deadline = clock.now() + waitSeconds * 1000;
       let attemptCall = call;
       for (;;) {
         if (this.cancellations.any(names)) fail({ kind: "noMessage" });
-        const now = Date.now();
+        const now = clock.now();
         const { messages, deadLettered } = this.store.receive(attemptCall, request, now);
         // The request stamp is recorded once, by the first attempt.
         attemptCall = { queue: call.queue };
@@ -185,9 +186,9 @@ export class QueueObject extends DurableObject<Env> {
     const names = waiter === undefined ? [id] : [id, waiter];
     return attemptAsync(async () => {
       const wait = waitSeconds ?? this.store.pollingWaitSeconds(call);
-      const deadline = Date.now() + wait * 1000;
+      const deadline = clock.now() + wait * 1000;
       for (;;) {
-        const now = Date.now();
+        const now = clock.now();
         if (this.store.hasVisible(call, now)) return { visible: true, deadline };
         if (now >= deadline || this.cancellations.any(names)) {
           return { visible: false, deadline };
@@ -202,21 +203,21 @@ export class QueueObject extends DurableObject<Env> {
    * has answered the receiver, or the receiver went away.
    */
   async cancelWait(name: string): Promise<void> {
-    this.cancellations.cancel(name, Date.now());
+    this.cancellations.cancel(name, clock.now());
     this.waiters.cancel(name);
   }
 
   /** Takes messages handed over by another queue of the tenant (src/objects/hand-off-mover.ts). */
   async acceptHandOff(call: QueueCall, items: HandOff[]): Promise<Outcome<void>> {
-    const outcome = attempt(() => this.store.acceptHandOff(call, items, Date.now()));
+    const outcome = attempt(() => this.store.acceptHandOff(call, items, clock.now()));
     if (outcome.ok) this.waiters.wake(items.length);
     return this.alarms.afterChange(outcome);
   }
 
   /** Starts sending this dead-letter queue's messages back to their sources at `rate` a second. */
   async startRedrive(call: QueueCall, rate: number): Promise<Outcome<QueueView>> {
-    const outcome = attempt(() => this.store.startRedrive(call, rate, Date.now()));
-    if (outcome.ok) await this.alarms.ensure(Date.now());
+    const outcome = attempt(() => this.store.startRedrive(call, rate, clock.now()));
+    if (outcome.ok) await this.alarms.ensure(clock.now());
     return outcome;
   }
 
@@ -225,7 +226,7 @@ export class QueueObject extends DurableObject<Env> {
     call: QueueCall,
     items: { msgId: bigint; state: number }[],
   ): Promise<Outcome<ConfirmResult[]>> {
-    const outcome = attempt(() => this.store.confirm(call, items, Date.now()));
+    const outcome = attempt(() => this.store.confirm(call, items, clock.now()));
     if (outcome.ok) this.waiters.wake(outcome.value.filter((r) => r.ok).length);
     return this.alarms.afterChange(outcome);
   }
@@ -233,7 +234,7 @@ export class QueueObject extends DurableObject<Env> {
   /** Which of `producer`'s transaction messages to ask it about now (the bridge polls this). */
   async transactionQueries(call: QueueCall, producer: string, limit: number) {
     return this.alarms.afterChange(
-      attempt(() => this.store.transactionQueries(call, producer, Date.now(), limit)),
+      attempt(() => this.store.transactionQueries(call, producer, clock.now(), limit)),
     );
   }
 
@@ -244,13 +245,13 @@ export class QueueObject extends DurableObject<Env> {
 
   /** Gives back messages taken for a receiver that went away before its reply left. */
   async returnUnread(call: QueueCall, handles: bigint[]): Promise<Outcome<number>> {
-    const outcome = attempt(() => this.store.returnUnread(call, handles, Date.now()));
+    const outcome = attempt(() => this.store.returnUnread(call, handles, clock.now()));
     if (outcome.ok) this.waiters.wake(outcome.value);
     return this.alarms.afterChange(outcome);
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {
-    return this.alarms.afterChange(attempt(() => this.store.delete(call, handles, Date.now())));
+    return this.alarms.afterChange(attempt(() => this.store.delete(call, handles, clock.now())));
   }
 
   override async alarm(): Promise<void> {

@@ -9,6 +9,7 @@ import type { DueEntry } from "../domain/topic/outbox";
 import { pushRequest } from "../domain/topic/push-format";
 import type { Subscription } from "../domain/topic/subscriptions";
 import type { TopicStore, TopicView } from "../domain/topic/topic-store";
+import { clock } from "./clock";
 import type { PushOutcome } from "./http-push";
 
 /** The I/O a delivery needs: an HTTP push, and a send into a queue of the topic's tenant. */
@@ -39,20 +40,20 @@ export class Delivery {
 
   /** Delivers what is due until nothing is, or `budgetMs` has passed; true when due work remains. */
   async run(budgetMs: number): Promise<boolean> {
-    this.deadline = Date.now() + budgetMs;
+    this.deadline = clock.now() + budgetMs;
     this.startLanes();
     while (this.running.size > 0) await Promise.race(this.running.values());
     this.deadline = 0;
-    return this.store.dueSubscriptions(Date.now()).length > 0;
+    return this.store.dueSubscriptions(clock.now()).length > 0;
   }
 
   /** New rows were published: start lanes for them if a run is under way. */
   kick(): void {
-    if (Date.now() < this.deadline) this.startLanes();
+    if (clock.now() < this.deadline) this.startLanes();
   }
 
   private startLanes(): void {
-    for (const s of this.store.dueSubscriptions(Date.now())) {
+    for (const s of this.store.dueSubscriptions(clock.now())) {
       if (this.running.has(s.id)) continue;
       const lane = this.lane(s.id).finally(() => this.running.delete(s.id));
       this.running.set(s.id, lane);
@@ -60,8 +61,8 @@ export class Delivery {
   }
 
   private async lane(subscriptionId: number): Promise<void> {
-    while (Date.now() < this.deadline) {
-      const due = this.store.dueDeliveries(subscriptionId, Date.now(), LANE_BATCH);
+    while (clock.now() < this.deadline) {
+      const due = this.store.dueDeliveries(subscriptionId, clock.now(), LANE_BATCH);
       if (!due || due.entries.length === 0) return;
       if (due.subscription.protocol === "queue")
         await this.toQueue(due.topic, due.subscription, due.entries);
@@ -84,7 +85,7 @@ export class Delivery {
       sent = { ok: false, error: { kind: "internal" } };
       console.error("queue delivery failed", e);
     }
-    const now = Date.now();
+    const now = clock.now();
     groups.forEach((group, i) => {
       const result = sent.ok ? sent.value[i] : sent;
       if (result?.ok) {
@@ -109,7 +110,7 @@ export class Delivery {
 
   private async toHttp(topic: TopicView, s: Subscription, entries: DueEntry[]): Promise<void> {
     for (const entry of entries) {
-      if (Date.now() >= this.deadline) return;
+      if (clock.now() >= this.deadline) return;
       const request = pushRequest({
         format: s.contentFormat,
         appId: topic.appId,
@@ -123,7 +124,7 @@ export class Delivery {
       });
       const outcome = await this.ports.push(s.endpoint, request);
       if (outcome.ok) this.store.delivered(s.id, [entry.seq]);
-      else this.store.failed(s.id, entry, outcome.error, false, Date.now());
+      else this.store.failed(s.id, entry, outcome.error, false, clock.now());
     }
   }
 }

@@ -21,6 +21,7 @@ import {
   type TopicView,
 } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
+import { clock } from "./clock";
 import { postPush } from "./http-push";
 import { QueueClient } from "./queue-client/queue-client";
 import { durableSql } from "./sql-adapter";
@@ -56,7 +57,7 @@ export class TopicObject extends DurableObject<Env> {
   }
 
   async create(topic: NewTopic): Promise<Outcome<TopicView>> {
-    return attempt(() => this.store.create(topic, Date.now()));
+    return attempt(() => this.store.create(topic, clock.now()));
   }
 
   /** Deletes the topic unless it has subscriptions; returns whether it existed. */
@@ -85,30 +86,30 @@ export class TopicObject extends DurableObject<Env> {
 
   async setMaxMsgSize(call: TopicCall, maxMsgSize: number): Promise<Outcome<TopicView>> {
     return this.alarms.afterChange(
-      attempt(() => this.store.setMaxMsgSize(call, maxMsgSize, Date.now())),
+      attempt(() => this.store.setMaxMsgSize(call, maxMsgSize, clock.now())),
     );
   }
 
   /** Stores each group whole or refuses it whole, then wakes delivery. */
   async publish(call: TopicCall, groups: PublishGroup[]): Promise<Outcome<Outcome<bigint[]>[]>> {
-    const outcome = attempt(() => this.store.publish(call, groups, Date.now()));
+    const outcome = attempt(() => this.store.publish(call, groups, clock.now()));
     if (outcome.ok && outcome.value.some((r) => r.ok)) {
       this.delivery.kick();
-      await this.alarms.ensure(Date.now());
+      await this.alarms.ensure(clock.now());
     }
     return outcome;
   }
 
   async subscribe(call: TopicCall, subscription: NewSubscription): Promise<Outcome<Subscription>> {
     return this.alarms.afterChange(
-      attempt(() => this.store.subscribe(call, subscription, Date.now())),
+      attempt(() => this.store.subscribe(call, subscription, clock.now())),
     );
   }
 
   async unsubscribe(call: TopicCall, name: string): Promise<Outcome<void>> {
     const outcome = attempt(() => this.store.unsubscribe(call, name));
     // Its outbox rows are purged by the chores.
-    if (outcome.ok) await this.alarms.ensure(Date.now());
+    if (outcome.ok) await this.alarms.ensure(clock.now());
     return outcome;
   }
 
@@ -122,7 +123,7 @@ export class TopicObject extends DurableObject<Env> {
     patch: Partial<SubscriptionSettings>,
   ): Promise<Outcome<Subscription>> {
     return this.alarms.afterChange(
-      attempt(() => this.store.setSubscription(call, name, patch, Date.now())),
+      attempt(() => this.store.setSubscription(call, name, patch, clock.now())),
     );
   }
 
@@ -139,7 +140,7 @@ export class TopicObject extends DurableObject<Env> {
 
   private async deliverAndClean(now: number): Promise<ChoreReport> {
     const more = await this.delivery.run(DELIVERY_BUDGET_MS);
-    const report = this.store.chores(Math.max(now, Date.now()));
+    const report = this.store.chores(Math.max(now, clock.now()));
     return { more: more || report.more, nextAt: report.nextAt };
   }
 }

@@ -2,6 +2,8 @@
  * Long-poll receivers parked inside a queue object. In memory only: a waiter holds nothing that must
  * survive a restart (if the object restarts, the client's request fails and it retries).
  */
+import { clock } from "./clock";
+
 interface Waiter {
   /** When its timer fires: its deadline, or when the next invisible message becomes visible. */
   until: number;
@@ -24,13 +26,13 @@ export class Waiters {
         until,
         names,
         wake: () => {
-          clearTimeout(timer);
+          cancelTimer();
           const i = this.parked.indexOf(waiter);
           if (i >= 0) this.parked.splice(i, 1);
           resolve();
         },
       };
-      const timer = setTimeout(waiter.wake, Math.max(0, until - Date.now()));
+      const cancelTimer = clock.at(until, waiter.wake);
       this.parked.push(waiter);
     });
   }

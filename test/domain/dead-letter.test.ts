@@ -88,7 +88,7 @@ describe("dead-lettering in the source queue", () => {
       activeMsgNum: 0,
       inactiveMsgNum: 2,
     });
-    q.store.movedToDeadLetter(batch?.letters.map((l) => l.seq) ?? []);
+    q.store.movedToDeadLetter(batch?.letters.map((l) => l.seq) ?? [], T0);
     expect(q.store.deadLetters(64)).toBeUndefined();
     expect(q.store.attributes(q.call, T0 + 20 * S)).toMatchObject({ inactiveMsgNum: 1 });
   });
@@ -102,7 +102,7 @@ describe("dead-lettering in the source queue", () => {
     q.send(["old"]);
     q.send(["young"], T0 + 200 * S);
     expect(q.receive({ max: 16 }, T0 + 301 * S).map((m) => m.body)).toEqual(["young"]);
-    expect(q.store.nextChoreAt(undefined, T0 + 301 * S)).toBeLessThanOrEqual(T0 + 301 * S);
+    expect(q.store.nextChoreAt(T0 + 301 * S)).toBeLessThanOrEqual(T0 + 301 * S);
     q.store.chores(T0 + 301 * S);
     expect(q.store.deadLetters(64)?.letters.map((l) => l.body)).toEqual(["old"]);
   });

@@ -19,7 +19,7 @@ describe("retention", () => {
     for (let i = 0; i < total; i += 16)
       q.send(Array.from({ length: Math.min(16, total - i) }, () => "x"));
     q.send(["young"], T0 + 30 * S);
-    expect(q.store.nextChoreAt()).toBe(T0 + 60 * S);
+    expect(q.store.nextChoreAt(T0)).toBe(T0 + 60 * S);
     const now = T0 + 60 * S + 1;
     const reports = [q.store.chores(now), q.store.chores(now), q.store.chores(now)];
     expect(reports.map((r) => r.more)).toEqual([true, true, false]);
@@ -221,7 +221,7 @@ describe("rewind", () => {
     q.send(["m"]);
     const [m] = q.receive({ max: 1 }, T0);
     q.store.delete(q.call, [m?.receiptHandle ?? 0n], T0);
-    expect(q.store.nextChoreAt()).toBe(T0 + 60 * S);
+    expect(q.store.nextChoreAt(T0)).toBe(T0 + 60 * S);
     q.store.chores(T0 + 60 * S + 1);
     expect(q.store.attributes(q.call, T0 + 60 * S + 1)).toMatchObject({ rewindMsgNum: 0 });
   });

@@ -44,7 +44,7 @@ describe("message trace", () => {
     const [poison] = d.send(["poison"]);
     d.receive({ max: 1 }, T0);
     d.store.receive(d.call, { max: 1 }, T0 + 10 * S);
-    d.store.movedToDeadLetter(d.store.deadLetters(64)?.letters.map((l) => l.seq) ?? []);
+    d.store.movedToDeadLetter(d.store.deadLetters(64)?.letters.map((l) => l.seq) ?? [], T0);
     expect(events(d, poison ?? 0n).map((e) => [e[1], e[2]])).toEqual([
       ["sent", {}],
       ["delivered", expect.objectContaining({ dequeueCount: 1 })],
@@ -79,7 +79,7 @@ describe("message trace", () => {
     const day = 86_400 * S;
     q.store.chores(T0 + 61 * S);
     expect(q.store.trace(q.call, kept ?? 0n).map((e) => e.event)).toEqual(["sent", "expired"]);
-    expect(q.store.nextChoreAt(undefined, T0 + 61 * S)).toBe(T0 + 60 * S + day);
+    expect(q.store.nextChoreAt(T0 + 61 * S)).toBe(T0 + 60 * S + day);
     q.store.chores(T0 + 62 * S + 60 * S + day);
     expect(q.store.trace(q.call, kept ?? 0n)).toEqual([]);
   });

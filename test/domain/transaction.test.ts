@@ -73,7 +73,7 @@ describe("transaction messages", () => {
       pending: 0,
     });
     const deadline = T0 + 5 * S * (TRANSACTION_LIMITS.maxQueries + 1);
-    expect(q.store.nextChoreAt(undefined, T0)).toBe(deadline);
+    expect(q.store.nextChoreAt(T0)).toBe(deadline);
     q.store.chores(deadline);
     expect(q.store.attributes(q.call, deadline)).toMatchObject({ transactionMsgNum: 0 });
     expect(q.store.confirm(q.call, [{ msgId: ids[0] ?? 0n, state: 1 }], deadline)[0]?.ok).toBe(

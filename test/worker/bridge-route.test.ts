@@ -6,6 +6,9 @@ import { sign } from "../../src/contract/cmq-signature";
 import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
 import { handleBridgeRequest } from "../../src/http/internal/bridge-route";
 import { cmq, createQueue, TENANT_A, TENANT_B, uniqueName } from "./cmq";
+import { useTestClock } from "./test-clock";
+
+const clock = useTestClock();
 
 const URL = "http://cmq.test:8787/internal/bridge";
 const APP_A = "1250000000";
@@ -36,6 +39,14 @@ async function value(call: unknown) {
   const reply = await bridge(call);
   expect(reply).toMatchObject({ status: 200, body: { ok: true } });
   return reply.body.value;
+}
+
+/** Resolves once the queue reports `n` long polls waiting. */
+async function waitingIs(queueName: string, n: number) {
+  await vi.waitFor(
+    async () => expect((await cmq("GetQueueAttributes", { queueName })).waitingReceiverNum).toBe(n),
+    { timeout: 10_000, interval: 20 },
+  );
 }
 
 async function activeMsgNum(queueName: string) {
@@ -141,7 +152,7 @@ describe("bridge route: queues", () => {
       queue,
       groups: [{ bodies: ["héllo 世界", "two"], delaySeconds: 0 }],
     });
-    const before = Date.now();
+    const before = clock.now();
     const messages: BridgeMessage[] = await value({
       op: "receive",
       appId: APP_A,
@@ -163,9 +174,10 @@ describe("bridge route: queues", () => {
 
   it("answers an empty list when nothing arrives within the wait", async () => {
     const queue = await createQueue();
-    const started = Date.now();
-    expect(await value({ op: "receive", appId: APP_A, queue, max: 1, waitSeconds: 1 })).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const receiving = value({ op: "receive", appId: APP_A, queue, max: 1, waitSeconds: 20 });
+    await waitingIs(queue, 1);
+    clock.advance(20_000);
+    expect(await receiving).toEqual([]);
   });
 
   it("answers one outcome per handle: deleted, stale, malformed", async () => {
@@ -307,11 +319,7 @@ describe("bridge route: receivers that go away", () => {
     await cmq("ReceiveMessage", { queueName: queue, pollingWaitSeconds: 0 });
 
     const parked = value({ ...early, waiter: "parked" });
-    await vi.waitFor(
-      async () =>
-        expect((await cmq("GetQueueAttributes", { queueName: queue })).waitingReceiverNum).toBe(1),
-      { timeout: 10_000, interval: 20 },
-    );
+    await waitingIs(queue, 1);
     await value({ op: "cancelReceive", appId: APP_A, queue, waiter: "parked" });
     expect(await parked).toEqual([]);
     expect(await cmq("GetQueueAttributes", { queueName: queue })).toMatchObject({

@@ -1,5 +1,6 @@
 /** Speaks the CMQ HTTP API to the Worker under test (exports.default), signed like the SDKs. */
 import { env, exports } from "cloudflare:workers";
+import { clock } from "../../src/objects/clock";
 import { type CmqReply, indexed } from "../../tcp-bridge/src/client/http-client";
 import {
   type Credentials,
@@ -36,12 +37,14 @@ export async function cmq(
   params: Record<string, string | number> = {},
   options: CallOptions = {},
 ): Promise<Reply> {
+  // Signed by the Worker's clock, which a test may have moved on (test-clock.ts).
+  const timestamp = Math.floor(clock.now() / 1000);
   const request = await signedRequest(
     options.url ?? ENDPOINT,
     options.credentials ?? TENANT_A,
     action,
     params,
-    options,
+    { timestamp, ...options },
   );
   const { status, body } = await send(request);
   if (status !== 200) throw new Error(`HTTP ${status} for ${action}`);

@@ -1,7 +1,10 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { cmq, createQueue, indexed, uniqueName } from "./cmq";
 import { queueStub } from "./objects";
+import { useTestClock } from "./test-clock";
+
+const clock = useTestClock();
 
 const policy = (deadLetterQueue: string, rest: object) =>
   JSON.stringify({ deadLetterQueue, ...rest });
@@ -106,7 +109,7 @@ describe("moving to the dead-letter queue", () => {
   it("moves a message received maxReceiveCount times, found with long polling and batch receive", async () => {
     const dlq = await createQueue();
     const source = await createQueue({
-      visibilityTimeout: 1,
+      visibilityTimeout: 30,
       deadLetterPolicy: policy(dlq, { policy: 0, maxReceiveCount: 2 }),
     });
     await cmq("SendMessage", { queueName: source, msgBody: "poison" });
@@ -117,16 +120,24 @@ describe("moving to the dead-letter queue", () => {
     });
     expect(first.msgInfoList).toHaveLength(1);
     // Its visibility runs out during this long poll: second delivery.
-    const second = await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 10 });
-    expect(second).toMatchObject({ msgBody: "poison", dequeueCount: 2 });
+    const receiving = cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 20 });
+    await vi.waitFor(
+      async () =>
+        expect((await cmq("GetQueueAttributes", { queueName: source })).waitingReceiverNum).toBe(1),
+      { interval: 20 },
+    );
+    clock.advance(30_000);
+    expect(await receiving).toMatchObject({ msgBody: "poison", dequeueCount: 2 });
     // The third time it is due it goes to the dead-letter queue instead.
-    expect((await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 3 })).code).toBe(
+    clock.advance(30_000);
+    expect((await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 0 })).code).toBe(
       7000,
     );
+    await runDurableObjectAlarm(queueStub(source));
     const moved = await cmq("BatchReceiveMessage", {
       queueName: dlq,
       numOfMsg: 16,
-      pollingWaitSeconds: 10,
+      pollingWaitSeconds: 0,
     });
     expect(moved.msgInfoList.map((m: { msgBody: string }) => m.msgBody)).toEqual(["poison"]);
     expect(await cmq("GetQueueAttributes", { queueName: source })).toMatchObject({
@@ -141,11 +152,7 @@ describe("moving to the dead-letter queue", () => {
       deadLetterPolicy: policy(dlq, { policy: 1, maxTimeToLive: 300 }),
     });
     await cmq("BatchSendMessage", { queueName: source, ...indexed("msgBody", ["old-1", "old-2"]) });
-    await runInDurableObject(queueStub(source), (_, state) => {
-      state.storage.sql.exec(
-        "UPDATE message SET enqueued_at = enqueued_at - 301000, visible_at = visible_at - 301000",
-      );
-    });
+    clock.advance(301_000);
     expect((await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 0 })).code).toBe(
       7000,
     );
@@ -166,17 +173,17 @@ describe("moving to the dead-letter queue", () => {
   it("redrives dead-lettered messages back to their source at the given rate", async () => {
     const dlq = await createQueue();
     const source = await createQueue({
-      visibilityTimeout: 1,
+      visibilityTimeout: 30,
       deadLetterPolicy: policy(dlq, { policy: 0, maxReceiveCount: 1 }),
     });
     await cmq("BatchSendMessage", { queueName: source, ...indexed("msgBody", ["a", "b"]) });
     await cmq("BatchReceiveMessage", { queueName: source, numOfMsg: 16, pollingWaitSeconds: 0 });
-    expect((await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 2 })).code).toBe(
+    clock.advance(30_000);
+    expect((await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 0 })).code).toBe(
       7000,
     );
-    await vi.waitFor(async () =>
-      expect((await cmq("GetQueueAttributes", { queueName: dlq })).activeMsgNum).toBe(2),
-    );
+    await runDurableObjectAlarm(queueStub(source));
+    expect((await cmq("GetQueueAttributes", { queueName: dlq })).activeMsgNum).toBe(2);
     // Unbind first, or the redriven messages would go straight back on their next receive.
     await cmq("UnbindDeadLetterQueue", { queueName: source });
     expect(await cmq("EdgeRedriveDeadLetterQueue", { queueName: dlq, rate: 1000 })).toMatchObject({
@@ -184,23 +191,20 @@ describe("moving to the dead-letter queue", () => {
       redriveStatus: "running",
     });
     const back: string[] = [];
-    await vi.waitFor(
-      async () => {
-        const got = await cmq("BatchReceiveMessage", {
-          queueName: source,
-          numOfMsg: 16,
-          pollingWaitSeconds: 1,
-        });
-        back.push(...(got.msgInfoList ?? []).map((m: { msgBody: string }) => m.msgBody));
-        expect(back.sort()).toEqual(["a", "b"]);
-      },
-      { timeout: 15_000 },
-    );
-    await vi.waitFor(async () =>
-      expect(await cmq("GetQueueAttributes", { queueName: dlq })).toMatchObject({
-        activeMsgNum: 0,
-        redriveMovedMsgNum: 2,
-      }),
-    );
+    // The redrive runs from the dead-letter queue's alarm, at its rate: a second moves them all.
+    clock.advance(1000);
+    await runDurableObjectAlarm(queueStub(dlq));
+    const got = await cmq("BatchReceiveMessage", {
+      queueName: source,
+      numOfMsg: 16,
+      pollingWaitSeconds: 0,
+    });
+    back.push(...(got.msgInfoList ?? []).map((m: { msgBody: string }) => m.msgBody));
+    expect(back.sort()).toEqual(["a", "b"]);
+    await runDurableObjectAlarm(queueStub(dlq));
+    expect(await cmq("GetQueueAttributes", { queueName: dlq })).toMatchObject({
+      activeMsgNum: 0,
+      redriveMovedMsgNum: 2,
+    });
   });
 });

@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it, vi } from "vitest";
 import { cmq, createQueue, indexed, uniqueName } from "./cmq";
 import { queueStub } from "./objects";
+import { useTestClock } from "./test-clock";
 
 describe("durability", () => {
   it("keeps acknowledged messages, in-flight state and counters across an eviction of the object", async () => {
@@ -43,16 +44,13 @@ describe("durability", () => {
 });
 
 describe("retention by alarm", () => {
+  const clock = useTestClock();
+
   it("removes messages past msgRetentionSeconds when the alarm runs", async () => {
     const queueName = await createQueue({ msgRetentionSeconds: 60 });
     await cmq("BatchSendMessage", { queueName, ...indexed("msgBody", ["old-1", "old-2"]) });
     const stub = queueStub(queueName);
-    // Age the stored messages instead of waiting a minute (visible_at ≥ enqueued_at still holds).
-    await runInDurableObject(stub, (_, state) => {
-      state.storage.sql.exec(
-        "UPDATE message SET enqueued_at = enqueued_at - 61000, visible_at = visible_at - 61000",
-      );
-    });
+    clock.advance(61_000);
     // Receive already hides them, and brings the alarm forward to their expiry, which has passed:
     // the alarm may run on its own at once; run it here in case it has not.
     expect((await cmq("ReceiveMessage", { queueName, pollingWaitSeconds: 0 })).code).toBe(7000);

@@ -1,7 +1,6 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { cmq, createQueue, uniqueName } from "./cmq";
-import { queueStub } from "./objects";
+import { useTestClock } from "./test-clock";
 
 describe("CreateQueue", () => {
   it("creates a queue with CMQ's defaults and returns its queueId", async () => {
@@ -149,18 +148,14 @@ describe("SetQueueAttributes", () => {
 });
 
 describe("GetQueueAttributes", () => {
+  const clock = useTestClock();
+
   it("counts only what a receive can take, before the alarm removes expired messages", async () => {
     const queueName = await createQueue({ msgRetentionSeconds: 60 });
-    for (const msgBody of ["old", "old too", "young"])
-      await cmq("SendMessage", { queueName, msgBody });
-    // Ages the first two past retention, as if their alarm had not run yet.
-    await runInDurableObject(queueStub(queueName), (_, state) => {
-      const past = Date.now() - 61_000;
-      state.storage.sql.exec(
-        "UPDATE message SET enqueued_at = ?1, visible_at = ?1 WHERE body LIKE 'old%'",
-        past,
-      );
-    });
+    for (const msgBody of ["old", "old too"]) await cmq("SendMessage", { queueName, msgBody });
+    // The first two outlive retention; their alarm has not run yet.
+    clock.advance(61_000);
+    await cmq("SendMessage", { queueName, msgBody: "young" });
     const attributes = await cmq("GetQueueAttributes", { queueName });
     expect(attributes).toMatchObject({ activeMsgNum: 1, inactiveMsgNum: 0, delayMsgNum: 0 });
     const got = await cmq("BatchReceiveMessage", { queueName, numOfMsg: 16 });

@@ -3,6 +3,9 @@ import { describe, expect, it, vi } from "vitest";
 import { defaultQueueAttributes } from "../../src/domain/queue/meta";
 import { cmq, createQueue, indexed, type Reply, TENANT_A, uniqueName } from "./cmq";
 import { parkedReceivers, queueStub, topicStub } from "./objects";
+import { useTestClock } from "./test-clock";
+
+const clock = useTestClock();
 
 const SHARDS = 4;
 const appId = TENANT_A.appId;
@@ -85,8 +88,16 @@ describe("sharded queues (shards attribute)", () => {
   });
 
   it("answers no message when a long poll on every shard ends empty", async () => {
-    const queueName = await createQueue({ shards: 2, pollingWaitSeconds: 1 });
-    expect(await cmq("ReceiveMessage", { queueName })).toMatchObject({ code: 7000 });
+    const queueName = await createQueue({ shards: 2, pollingWaitSeconds: 20 });
+    const receiving = cmq("ReceiveMessage", { queueName });
+    await vi.waitFor(
+      async () => {
+        for (let shard = 0; shard < 2; shard++) expect(await parkedOn(queueName, shard)).toBe(1);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    clock.advance(20_000);
+    expect(await receiving).toMatchObject({ code: 7000 });
   });
 
   it("keeps the shard count fixed after CreateQueue", async () => {
@@ -168,17 +179,16 @@ describe("sharded queues (shards attribute)", () => {
       policy: 0,
       maxReceiveCount: 1,
     });
-    const source = await createQueue({ visibilityTimeout: 1, deadLetterPolicy });
+    const source = await createQueue({ visibilityTimeout: 30, deadLetterPolicy });
     for (let i = 0; i < 64; i += 16) {
       const bodies = Array.from({ length: 16 }, (_, k) => `d${i + k}`);
       await cmq("BatchSendMessage", { queueName: source, ...indexed("msgBody", bodies) });
     }
     expect(await drain(source)).toHaveLength(64);
-    // Due again after a second: the receive that finds them marks them for the dead-letter queue.
-    expect(await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 2 })).toMatchObject(
-      {
-        code: 7000,
-      },
+    // Due again: the receive that finds them marks them for the dead-letter queue.
+    clock.advance(30_000);
+    expect(await cmq("ReceiveMessage", { queueName: source, pollingWaitSeconds: 0 })).toMatchObject(
+      { code: 7000 },
     );
     await vi.waitFor(
       async () => {

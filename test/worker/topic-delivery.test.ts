@@ -1,9 +1,13 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { SUBSCRIPTION_LIMITS } from "../../src/domain/limits";
+import { RETRY_POLICY } from "../../src/domain/topic/retry-schedule";
 import { postPush } from "../../src/objects/http-push";
 import { cmq, createQueue, indexed, uniqueName } from "./cmq";
 import { topicStub } from "./objects";
+import { useTestClock } from "./test-clock";
+
+const clock = useTestClock();
 
 interface Push {
   url: string;
@@ -40,13 +44,10 @@ async function topicWith(
   return topicName;
 }
 
-/** Makes every waiting outbox row due now and runs the topic's alarm (retries without waiting). */
+/** Moves time past any retry's wait and runs the topic's alarm (retries without waiting). */
 async function runRetriesNow(topicName: string) {
-  const stub = topicStub(topicName);
-  await runInDurableObject(stub, (_, state) => {
-    state.storage.sql.exec("UPDATE outbox SET due_at = 0");
-  });
-  await runDurableObjectAlarm(stub);
+  clock.advance(RETRY_POLICY.exponential.maxIntervalSeconds * 1000);
+  await runDurableObjectAlarm(topicStub(topicName));
 }
 
 describe("delivery", () => {
@@ -214,7 +215,7 @@ describe("failures and retries", () => {
     const dueAt = await runInDurableObject(topicStub(topicName), (_, state) =>
       state.storage.sql.exec("SELECT due_at FROM outbox").one(),
     );
-    expect(Number(dueAt.due_at) - Date.now()).toBeGreaterThan(15_000);
+    expect(Number(dueAt.due_at) - clock.now()).toBeGreaterThan(15_000);
     for (let retry = 1; retry <= 3; retry++) await runRetriesNow(topicName);
     expect(pushes).toHaveLength(4);
     expect(await cmq("GetSubscriptionAttributes", sub)).toMatchObject({
@@ -250,14 +251,14 @@ describe("failures and retries", () => {
     const topicName = await topicWith({
       web: { protocol: "http", endpoint: "http://flaky.test/", notifyStrategy: "BACKOFF_RETRY" },
     });
-    const before = Math.floor(Date.now() / 1000);
+    const before = Math.floor(clock.now() / 1000);
     await cmq("PublishMessage", { topicName, msgBody: "late" });
     await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 10_000 });
     const sub = { topicName, subscriptionName: "web" };
     const failed = await cmq("GetSubscriptionAttributes", sub);
     expect(failed.lastDeliveryError).toBe("endpoint answered HTTP 503");
     expect(failed.lastDeliveryErrorTime).toBeGreaterThanOrEqual(before);
-    expect(failed.lastDeliveryErrorTime).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(failed.lastDeliveryErrorTime).toBeLessThanOrEqual(Math.floor(clock.now() / 1000));
     up = true;
     await runRetriesNow(topicName);
     expect(await cmq("GetSubscriptionAttributes", sub)).toMatchObject({

@@ -247,8 +247,8 @@ export class QueueStore {
   }
 
   /** The dead-letter queue has taken these: delete them here. */
-  movedToDeadLetter(seqs: readonly number[]): void {
-    this.bookkeep((meta) => removeMoved(this.sql, meta, seqs, Date.now()));
+  movedToDeadLetter(seqs: readonly number[], now: number): void {
+    this.bookkeep((meta) => removeMoved(this.sql, meta, seqs, now));
   }
 
   /** Starts handing this queue's dead-lettered messages back to their sources. */
@@ -340,12 +340,12 @@ export class QueueStore {
         more = forgetTrace(this.sql, meta, now) || more;
         saveMeta(this.sql, meta);
       }
-      return { more, nextAt: this.nextChoreAt(meta) };
+      return { more, nextAt: this.nextChoreAt(now, meta) };
     });
   }
 
   /** When the next chore falls due, without running any. */
-  nextChoreAt(meta = this.findMeta(), now = Date.now()): number | null {
+  nextChoreAt(now: number, meta = this.findMeta()): number | null {
     if (!this.schema.ready) return null;
     return earliest(
       nextRequestExpiry(this.sql),

@@ -9,6 +9,7 @@ import type { Outcome } from "../../domain/outcome";
 import type { QueueCall } from "../../domain/queue/queue-store";
 import type { ReceivedMessage } from "../../domain/queue/receive";
 import { shardOfHandle } from "../../domain/queue/sharding";
+import { clock } from "../clock";
 import type { ReceiveCall } from "../queue-object";
 import type { Receiver } from "../receiver";
 import { ok, type ShardRouting } from "./routing";
@@ -95,7 +96,7 @@ async function receiveSharded(
     const swept = await sweep(routing, call, request, shards, start);
     if (!swept.ok || swept.value.length > 0) return swept;
     const wait =
-      deadline === undefined ? request.waitSeconds : Math.max(0, deadline - Date.now()) / 1000;
+      deadline === undefined ? request.waitSeconds : Math.max(0, deadline - clock.now()) / 1000;
     if (wait === 0) return NO_MESSAGE;
     const woke = await awaitAny(routing, call, shards, wait, request.waiter);
     if (!woke.ok) return woke;
