@@ -130,6 +130,36 @@ export const MAX_PARAMETERS = 128;
  */
 export const MAX_WAITERS_PER_QUEUE = 1000;
 
+/**
+ * Tencent Cloud API 3.0 (tdmq-api3.md §2, §3), where TDMQ documents ranges or defaults of its own.
+ * Its MsgRetentionSeconds is the queue's msgRetentionSeconds (how long a message not yet deleted
+ * stays), within TDMQ's narrower range and with its default (README, "API 3.0").
+ */
+export const API3_LIMITS = {
+  /** TC3 and the legacy signature: skew beyond this is AuthFailure.SignatureExpire. */
+  signatureWindowSeconds: 300,
+  queueMsgRetentionSeconds: { min: 30, max: 43_200, default: 3600 },
+  queueMaxMsgSizeDefault: 1_048_576,
+  topicMaxMsgSize: { min: 1024, max: 65_536, default: 65_536 },
+  /** RetentionSizeInMB: accepted, not used (rewind is bounded by RewindSeconds). */
+  retentionSizeInMB: { min: 10_240, max: 512_000 },
+  /** FirstQueryInterval and MaxQueryCount: accepted, not used (the producer's interval applies). */
+  firstQueryInterval: { min: 1, max: 43_200 },
+  maxQueryCount: { min: 1, max: 1000 },
+  list: LIST_LIMIT,
+  listOffset: { min: 0, max: 1_000_000 },
+  /** Names in QueueNameList / TopicNameList, values of one Filter. */
+  listItems: 100,
+} as const;
+
+/** Tags on queues and topics (API 3.0's Tags, Filters of `tag:<key>`). */
+export const TAG_LIMITS = {
+  perResource: 50,
+  keyLength: 127,
+  valueLength: 255,
+  filters: 10,
+} as const;
+
 /** Default accepted clock skew of a signed request (overridden by CMQ_SIGNATURE_WINDOW_SECONDS). */
 export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 900;
 
