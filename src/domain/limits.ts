@@ -62,7 +62,8 @@ export const TRANSACTION_LIMITS = {
 /** Topic attributes (cmq-api-http.md §5.1, §5.4): a topic keeps undelivered messages one day. */
 export const TOPIC_LIMITS = {
   maxMsgSize: { min: 1024, max: 1_048_576, default: 65_536 },
-  msgRetentionSeconds: 86_400,
+  // API 3.0's MsgRetentionSeconds; API 2.0 topics keep the default.
+  msgRetentionSeconds: { min: 60, max: 86_400, default: 86_400 },
   filterType: { tags: 1, routing: 2, default: 1 },
 } as const;
 

@@ -18,6 +18,7 @@ import {
   type NewTopic,
   type SubscriptionPage,
   type TopicCall,
+  type TopicSettings,
   TopicStore,
   type TopicView,
 } from "../domain/topic/topic-store";
@@ -83,10 +84,11 @@ export class TopicObject extends DurableObject<Env> {
     return this.alarms.afterChange(attempt(() => this.store.attributes(call)));
   }
 
-  async setMaxMsgSize(call: TopicCall, maxMsgSize: number): Promise<Outcome<TopicView>> {
-    return this.alarms.afterChange(
-      attempt(() => this.store.setMaxMsgSize(call, maxMsgSize, Date.now())),
-    );
+  async setAttributes(call: TopicCall, patch: TopicSettings): Promise<Outcome<TopicView>> {
+    const outcome = attempt(() => this.store.setAttributes(call, patch, Date.now()));
+    // A shorter retention brings expiries forward.
+    await this.alarms.ensure(this.store.nextChoreAt());
+    return outcome;
   }
 
   /** Stores each group whole or refuses it whole, then wakes delivery. */

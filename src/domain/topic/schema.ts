@@ -72,4 +72,13 @@ export const TOPIC_MIGRATIONS: readonly Migration[] = [
       ...SEEN_REQUEST_TABLE,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // How long a published message waits for delivery (API 3.0's MsgRetentionSeconds), and
+      // whether the topic's Trace flag is set (reported; queues keep the traces).
+      "ALTER TABLE topic_meta ADD COLUMN msg_retention_seconds INTEGER NOT NULL DEFAULT 86400",
+      "ALTER TABLE topic_meta ADD COLUMN trace INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

@@ -12,7 +12,7 @@ import {
 import type { Subscription } from "../../domain/topic/subscriptions";
 import { type Action, action, replaySafeAction } from "../action";
 import { nameParam, pageQuery, pagingParams } from "../param-schemas";
-import { queueObject, topicObject } from "../tenant";
+import { catalogObject, queueObject, topicObject } from "../tenant";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const names = { topicName: nameParam("topic"), subscriptionName: nameParam("subscription") };
@@ -97,9 +97,11 @@ const Subscribe = action(
         reason: "the endpoint is cmq-edge itself; subscribe a queue instead",
       });
     }
+    // Through the catalog, which indexes the subscriptions that push into each queue.
     const subscription = unwrap(
-      await topicObject(ctx, input.topicName).subscribe(
-        { topic: input.topicName, stamp: ctx.stamp },
+      await catalogObject(ctx).subscribe(
+        ctx.appId,
+        input.topicName,
         {
           name: input.subscriptionName,
           subscriptionId: newObjectId("subscription"),
@@ -107,6 +109,7 @@ const Subscribe = action(
           endpoint: input.endpoint,
           ...patch,
         },
+        ctx.stamp,
       ),
     );
     return { subscriptionId: subscription.subscriptionId };
@@ -114,8 +117,14 @@ const Subscribe = action(
 );
 
 const Unsubscribe = action(z.object(names), async (ctx, input) => {
-  const call = { topic: input.topicName, stamp: ctx.stamp };
-  unwrap(await topicObject(ctx, input.topicName).unsubscribe(call, input.subscriptionName));
+  unwrap(
+    await catalogObject(ctx).unsubscribe(
+      ctx.appId,
+      input.topicName,
+      input.subscriptionName,
+      ctx.stamp,
+    ),
+  );
   return {};
 });
 

@@ -36,7 +36,7 @@ function topicFields(view: TopicView) {
     topicId: view.topicId,
     msgCount: view.msgCount,
     maxMsgSize: view.maxMsgSize,
-    msgRetentionSeconds: TOPIC_LIMITS.msgRetentionSeconds,
+    msgRetentionSeconds: view.msgRetentionSeconds,
     createTime: seconds(view.createdAt),
     lastModifyTime: seconds(view.modifiedAt),
     filterType: view.filterType,
@@ -68,9 +68,7 @@ const CreateTopic = action(
     const size = input.maxMsgSize ?? TOPIC_LIMITS.maxMsgSize.default;
     const created = await catalogObject(ctx).createTopic(
       ctx.appId,
-      input.topicName,
-      size,
-      filterType,
+      { name: input.topicName, maxMsgSize: size, filterType },
       ctx.stamp,
     );
     return { topicId: unwrap(created).topicId };
@@ -107,7 +105,7 @@ const SetTopicAttributes = action(z.object({ ...topicName, maxMsgSize }), async 
   const view = unwrap(
     input.maxMsgSize === undefined
       ? await stub.attributes(call)
-      : await stub.setMaxMsgSize(call, input.maxMsgSize),
+      : await stub.setAttributes(call, { maxMsgSize: input.maxMsgSize }),
   );
   return topicFields(view);
 });
