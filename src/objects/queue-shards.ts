@@ -393,6 +393,16 @@ export class QueueShards {
     });
   }
 
+  /** ClearCmqQueue: every shard purges its messages; the total removed. */
+  async purge(call: QueueCall): Promise<Outcome<number>> {
+    return this.routed(async (shards) => {
+      const done = await this.everyShard(shards, (shard) =>
+        this.stub(shard).purge(this.call(call, shards, shard === 0)),
+      );
+      return done.ok ? ok(done.value.reduce((n, purged) => n + purged, 0)) : done;
+    });
+  }
+
   async exists(): Promise<boolean> {
     return this.stub(0).exists();
   }
