@@ -6,6 +6,7 @@
 import { fail } from "../domain/errors";
 import { requestReceiver } from "../objects/receiver";
 import { findAction } from "./action-table";
+import { handleApi3Form, isApi3Form } from "./api3/api3-endpoint";
 import { authenticate } from "./auth";
 import { authConfig } from "./credentials";
 import { collectParams, parseParams } from "./params";
@@ -18,6 +19,8 @@ export async function handleCmqRequest(
   execution: ExecutionContext,
 ): Promise<Response> {
   const cmq = await readCmqRequest(request);
+  // API 3.0's legacy form (HmacSHA1/HmacSHA256 with Version=2020-02-17) shares this shape.
+  if (isApi3Form(cmq.params)) return handleApi3Form(cmq, env);
   const principal = await authenticate(cmq, authConfig(env), Date.now());
   const input = collectParams(cmq.params);
   const name = input.Action;

@@ -5,7 +5,7 @@
  */
 import type { ChoreReport } from "../chore-report";
 import { fail } from "../errors";
-import { MAX_QUEUES_PER_TENANT, MAX_TOPICS_PER_TENANT } from "../limits";
+import { DEAD_LETTER_LIMITS, MAX_QUEUES_PER_TENANT, MAX_TOPICS_PER_TENANT } from "../limits";
 import { nameKey } from "../object-names";
 import {
   forgetExpiredRequests,
@@ -63,12 +63,16 @@ export interface FilteredQuery extends ListQuery {
 
 export interface TaggedEntry extends CatalogEntry {
   tags: Tag[];
+  /** Queues only: the queues that dead-letter into this one. */
+  deadLetterSources?: CatalogEntry[];
 }
 
 export interface TaggedPage {
   total: number;
   entries: TaggedEntry[];
 }
+
+const ALL_SOURCES: ListQuery = { offset: 0, limit: DEAD_LETTER_LIMITS.sourcesPerQueue };
 
 const TABLES = {
   queue: { table: "queue_entry", id: "queue_id", limit: MAX_QUEUES_PER_TENANT },
@@ -194,12 +198,17 @@ export class CatalogStore {
         kind,
         rows.map((r) => r.name),
       );
+      const sources = (name: string) =>
+        kind === "queue"
+          ? { deadLetterSources: this.deadLetterSources(name, ALL_SOURCES).entries }
+          : {};
       return {
         total,
         entries: rows.map((r) => ({
           name: r.name,
           id: r.id,
           tags: byName.get(nameKey(r.name)) ?? [],
+          ...sources(r.name),
         })),
       };
     });

@@ -78,6 +78,8 @@ export interface TopicView {
   msgCount: number;
   createdAt: number;
   modifiedAt: number;
+  /** Filled in by attributes(). */
+  subscriptionCount?: number;
 }
 
 export interface DueDeliveries {
@@ -201,7 +203,10 @@ export class TopicStore {
   }
 
   attributes(call: TopicCall): TopicView {
-    return this.change(call, view);
+    return this.change(call, (meta) => ({
+      ...view(meta),
+      subscriptionCount: this.subscriptions().length,
+    }));
   }
 
   /** Changes the given settings; a shorter retention expires older messages at the next chores. */
