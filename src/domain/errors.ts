@@ -545,7 +545,8 @@ const ERROR_TABLE: ErrorTable = {
     api3: "AuthFailure.SignatureFailure",
     code: AUTH,
     module: 10030,
-    text: "authentication failed: this signed request (Nonce, Timestamp) was already used",
+    // TC3 signs no nonce: an identical request within the same second is the same signature.
+    text: "authentication failed: this signed request was already used (API 2.0 and the legacy form sign a Nonce; TC3 signs the body and the second of X-TC-Timestamp, so an identical TC3 request within one second is a replay): sign a new one",
   }),
   shardsFixed: (e) => ({
     api3: "UnsupportedOperation",
