@@ -122,8 +122,21 @@ export async function authenticateTc3(
       expected: `the server signed StringToSign with scope ${scope} and canonical request hash ${hashes[0]} of ${JSON.stringify(canonicals[0])}`,
     });
   }
+  // X-TC-Action is not among the signed headers: requests of two actions with the same body in
+  // the same second share a signature, so the replay key covers the action too.
+  const action = new TextEncoder().encode(request.headers.get("x-tc-action") ?? "");
+  const keyed = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", concat(auth.signature, action)),
+  );
   return {
     credential,
-    stamp: { key: stampKey(auth.signature), expiresAt: (timestamp + window) * 1000 },
+    stamp: { key: stampKey(keyed), expiresAt: (timestamp + window) * 1000 },
   };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
