@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { TCP_LIMITS } from "../src/domain/limits";
+import { httpsBanner, type LocalHttps, startLocalHttps } from "./https-server";
 import { type LocalWorker, startMiniflareWorker } from "./local-worker";
 
 const { values } = parseArgs({
@@ -16,6 +17,10 @@ const { values } = parseArgs({
     "http-port": { type: "string", default: process.env.CMQ_HTTP_PORT ?? "8787" },
     "tcp-port": { type: "string", default: process.env.CMQ_TCP_PORT ?? String(TCP_LIMITS.port) },
     "persist-to": { type: "string", default: process.env.CMQ_PERSIST_TO ?? ".wrangler/state" },
+    // Local https (local/https-server.ts): its port, and a certificate of your own if wanted.
+    "https-port": { type: "string", default: process.env.CMQ_HTTPS_PORT ?? "8443" },
+    "tls-cert": { type: "string", default: process.env.CMQ_TLS_CERT },
+    "tls-key": { type: "string", default: process.env.CMQ_TLS_KEY },
   },
 });
 
@@ -39,12 +44,13 @@ function startChild(name: string, command: string, args: string[]): ChildProcess
 
 let stopping = false;
 let worker: LocalWorker | undefined;
+let https: LocalHttps | undefined;
 function stop(exitCode = 0): void {
   if (stopping) return;
   stopping = true;
   // Exit once the Worker is disposed (its workerd stopped, its bundle removed), or after 5 s.
   void Promise.race([
-    worker?.dispose().catch(() => {}),
+    Promise.all([https?.close().catch(() => {}), worker?.dispose().catch(() => {})]),
     new Promise((resolve) => setTimeout(resolve, 5000).unref()),
   ]).then(() => process.exit(exitCode));
   for (const child of children) {
@@ -99,6 +105,15 @@ worker = await startMiniflareWorker({
   persistTo: values["persist-to"],
 });
 
+// --- local https: the same Worker over TLS on its own port ---
+https = await startLocalHttps({
+  workerUrl: worker.url,
+  port: Number(values["https-port"]),
+  stateDir: values["persist-to"],
+  certPath: values["tls-cert"],
+  keyPath: values["tls-key"],
+});
+
 startChild("tcp bridge", process.execPath, [
   "--import",
   "tsx",
@@ -119,8 +134,9 @@ function localCredential(): { secretId: string; secretKey: string; appId: string
 const credential = localCredential();
 console.log(`
 cmq-edge is running (local, persisted in ${values["persist-to"]}):
-  HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works)
+  HTTP  http://127.0.0.1:${httpPort}/v2/index.php   (CMQ action API; any path works; API 3.0 at /)
   TCP   127.0.0.1:${values["tcp-port"]}                   (CMQ TCP protocol, through the bridge)
+${httpsBanner(https)}
   Default credential (wrangler.toml [vars] CMQ_CREDENTIALS):
     secretId  ${credential?.secretId}
     secretKey ${credential?.secretKey}
