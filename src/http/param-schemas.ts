@@ -31,20 +31,23 @@ export function nameParam(what: "queue" | "topic" | "subscription") {
  * `rewindSeconds=` or `routingKey=` for unset fields.
  */
 export function intParam(name: string, range: Range) {
-  return z.string().transform((value, ctx) => {
-    if (!/^-?[0-9]{1,16}$/.test(value)) {
-      return reject(ctx, { kind: "parameterType", name, expected: "integer" });
-    }
-    const n = Number(value);
-    if (n < range.min || n > range.max) {
-      return reject(ctx, {
-        kind: "parameterOutOfRange",
-        name,
-        detail: `${n} is not within ${range.min}-${range.max}`,
-      });
-    }
-    return n;
-  });
+  return z.string().transform((value, ctx) => integerWithin(value, name, range, ctx));
+}
+
+/** Decimal `text` as an integer in `range`, or the CMQ error for it (API 3.0's schemas too). */
+export function integerWithin(text: string, name: string, range: Range, ctx: Ctx): number {
+  if (!/^-?[0-9]{1,16}$/.test(text)) {
+    return reject(ctx, { kind: "parameterType", name, expected: "integer" });
+  }
+  const n = Number(text);
+  if (n < range.min || n > range.max) {
+    return reject(ctx, {
+      kind: "parameterOutOfRange",
+      name,
+      detail: `${n} is not within ${range.min}-${range.max}`,
+    });
+  }
+  return n;
 }
 
 /** An optional integer: absent or empty gives undefined. */

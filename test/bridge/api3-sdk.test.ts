@@ -5,6 +5,7 @@
  */
 import { tdmq } from "tencentcloud-sdk-nodejs/tencentcloud/services/tdmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { terraformQueueCreate } from "../helpers/terraform-create";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 
 type TdmqClient = InstanceType<typeof tdmq.v20200217.Client>;
@@ -209,23 +210,7 @@ describe("the official Node SDK's tdmq client", () => {
 
   it("takes a Terraform-shaped create with every optional field at its zero value", async () => {
     const queue = stack.name("sdktf");
-    await client.CreateCmqQueue({
-      QueueName: queue,
-      MaxMsgHeapNum: 10_000_000,
-      PollingWaitSeconds: 0,
-      VisibilityTimeout: 30,
-      MaxMsgSize: 65_536,
-      MsgRetentionSeconds: 3600,
-      RewindSeconds: 0,
-      Transaction: 0,
-      FirstQueryInterval: 0,
-      MaxQueryCount: 0,
-      Policy: 0,
-      MaxReceiveCount: 50,
-      MaxTimeToLive: 300,
-      Trace: false,
-      RetentionSizeInMB: 0,
-    });
+    await client.CreateCmqQueue(terraformQueueCreate(queue));
     const { QueueDescribe } = await client.DescribeCmqQueueDetail({ QueueName: queue });
     expect(QueueDescribe).toMatchObject({
       MaxMsgHeapNum: 10_000_000,

@@ -120,8 +120,9 @@ describe("catalog: API 3.0 filters, tags and the queue subscription index", () =
           { key: "env", value: "prod" },
           { key: "team", value: "a" },
         ],
+        deadLetterSources: [],
       },
-      { name: "billing", id: "q3", tags: [{ key: "env", value: "prod" }] },
+      { name: "billing", id: "q3", tags: [{ key: "env", value: "prod" }], deadLetterSources: [] },
     ]);
     const both = c.listTagged("queue", {
       offset: 0,

@@ -2,8 +2,10 @@
  * API 3.0 through the Worker (src/http/api3): envelope, routing beside API 2.0, signing styles,
  * error codes from the one table, and what is new behind it (purge, tags, QueryType=queue).
  */
+
 import { describe, expect, it } from "vitest";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
+import { terraformQueueCreate } from "../helpers/terraform-create";
 import { api3, api3Ok, api3Request, sendApi3 } from "./api3";
 import { cmq, indexed, send, TENANT_A, uniqueName } from "./cmq";
 
@@ -127,23 +129,7 @@ describe("API 3.0 envelope and routing", () => {
 
   it("takes a Terraform-shaped create, every optional field at its zero value", async () => {
     const queue = uniqueName("tf");
-    const created = await api3("CreateCmqQueue", {
-      QueueName: queue,
-      MaxMsgHeapNum: 10_000_000,
-      PollingWaitSeconds: 0,
-      VisibilityTimeout: 30,
-      MaxMsgSize: 65_536,
-      MsgRetentionSeconds: 3600,
-      RewindSeconds: 0,
-      Transaction: 0,
-      FirstQueryInterval: 0,
-      MaxQueryCount: 0,
-      Policy: 0,
-      MaxReceiveCount: 50,
-      MaxTimeToLive: 300,
-      Trace: false,
-      RetentionSizeInMB: 0,
-    });
+    const created = await api3("CreateCmqQueue", terraformQueueCreate(queue));
     expect(created.Error).toBeUndefined();
     const detail = (await api3Ok("DescribeCmqQueueDetail", { QueueName: queue })).QueueDescribe;
     expect(detail).toMatchObject({

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { CmqErrorData } from "../../domain/errors";
 import { fail } from "../../domain/errors";
 import { NAME_PATTERN, type Range } from "../../domain/limits";
+import { integerWithin } from "../param-schemas";
 import type { CmqIssueParams } from "../params";
 
 type Ctx = z.core.$RefinementCtx;
@@ -46,7 +47,9 @@ export function unflatten(pairs: readonly (readonly [string, string])[]): Record
       } else if (typeof existing === "string") {
         fail({ kind: "parameterNotRepeatable", name: key });
       } else {
-        node = existing ?? (node[segment] = {});
+        const child: Tree = existing ?? {};
+        node[segment] = child;
+        node = child;
       }
     }
   }
@@ -64,21 +67,9 @@ const absent = (v: unknown) => (v === null ? undefined : v);
 
 /** An integer within `range`, as a JSON number or its decimal text. */
 export function int(name: string, range: Range) {
-  return z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const text = String(value).trim();
-    if (!/^-?[0-9]{1,16}$/.test(text)) {
-      return reject(ctx, { kind: "parameterType", name, expected: "integer" });
-    }
-    const n = Number(text);
-    if (n < range.min || n > range.max) {
-      return reject(ctx, {
-        kind: "parameterOutOfRange",
-        name,
-        detail: `${n} is not within ${range.min}-${range.max}`,
-      });
-    }
-    return n;
-  });
+  return z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => integerWithin(String(value).trim(), name, range, ctx));
 }
 
 /**
