@@ -7,10 +7,17 @@
  * The relay parses nothing: bytes pass through both ways with backpressure.
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 
 export interface Relay {
   port: number;
   close(): Promise<void>;
+}
+
+/** PEM key and certificate: the relay terminates TLS (local https, local/https-server.ts). */
+export interface RelayTls {
+  key: string;
+  cert: string;
 }
 
 /** Listens on `host:port` (0 picks a free port) and relays every connection to `target`. */
@@ -18,9 +25,11 @@ export function startDisconnectRelay(
   host: string,
   port: number,
   target: { host: string; port: number },
+  tls?: RelayTls,
 ): Promise<Relay> {
   const open = new Set<Socket>();
-  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+  const options = { allowHalfOpen: true, noDelay: true };
+  const onClient = (client: Socket) => {
     const upstream = connect({ ...target, noDelay: true });
     open.add(client).add(upstream);
     const reset = () => {
@@ -40,6 +49,14 @@ export function startDisconnectRelay(
       client.destroy();
       open.delete(upstream);
     });
+  };
+  const server: Server = tls
+    ? createTlsServer({ ...options, key: tls.key, cert: tls.cert }, onClient)
+    : createServer(options, onClient);
+  // A TLS server hands over its sockets after the handshake: close must end those still in it.
+  server.on("connection", (socket: Socket) => {
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -11,6 +11,11 @@ export interface StartOptions {
   httpPort: number;
   tcpPort: number;
   persistTo: string;
+  /** The same Worker over TLS (local/https-server.ts). */
+  httpsPort: number;
+  /** A certificate and key of your own; absent: one generated once into the state folder. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export type ParsedStart =
@@ -27,12 +32,19 @@ Options:
   --http-port <port>   HTTP port (env CMQ_HTTP_PORT; default 8787; 0 picks a free one)
   --tcp-port <port>    TCP bridge port (env CMQ_TCP_PORT; default ${TCP_LIMITS.port}; 0 picks a free one)
   --persist-to <dir>   where queues are kept (env CMQ_PERSIST_TO; default .wrangler/state)
+  --https-port <port>  HTTPS port, the same API over TLS (env CMQ_HTTPS_PORT; default 8443)
+  --tls-cert <file>    a PEM certificate to serve https with (env CMQ_TLS_CERT; default: one
+                       generated once into <persist-to>/https/)
+  --tls-key <file>     its PEM private key (env CMQ_TLS_KEY)
   -h, --help           print this and exit`;
 
 const OPTIONS = {
   "http-port": { type: "string" },
   "tcp-port": { type: "string" },
   "persist-to": { type: "string" },
+  "https-port": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -41,11 +53,12 @@ const FALLBACKS = {
   "http-port": { env: "CMQ_HTTP_PORT", default: "8787" },
   "tcp-port": { env: "CMQ_TCP_PORT", default: String(TCP_LIMITS.port) },
   "persist-to": { env: "CMQ_PERSIST_TO", default: ".wrangler/state" },
+  "https-port": { env: "CMQ_HTTPS_PORT", default: "8443" },
 } as const;
 
 class UsageError extends Error {}
 
-function port(name: "http-port" | "tcp-port", text: string): number {
+function port(name: "http-port" | "tcp-port" | "https-port", text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
     throw new UsageError(
       `--${name} (or ${FALLBACKS[name].env}) must be a port number from 0 to 65535, got ${JSON.stringify(text)}`,
@@ -65,6 +78,9 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Parse
         httpPort: port("http-port", get("http-port")),
         tcpPort: port("tcp-port", get("tcp-port")),
         persistTo: get("persist-to"),
+        httpsPort: port("https-port", get("https-port")),
+        tlsCert: values["tls-cert"] ?? env.CMQ_TLS_CERT,
+        tlsKey: values["tls-key"] ?? env.CMQ_TLS_KEY,
       },
     };
   } catch (error) {

@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type BridgeMessage, isBridgeMessage } from "../tcp-bridge/src/parent-channel";
 import { isAddressInUse, portInUseMessage } from "../tcp-bridge/src/port-holder";
+import { httpsBanner, type LocalHttps, startLocalHttps } from "./https-server";
 import { localCredential, localDefaults } from "./local-defaults";
 import type { LocalWorker } from "./local-worker";
 import { RUN_MARK } from "./process-marks";
@@ -51,6 +52,7 @@ let worker: LocalWorker | undefined;
 let bridge: ChildProcess | undefined;
 const bridgeGone = Promise.withResolvers<void>();
 
+let https: LocalHttps | undefined;
 function stop(exitCode = 0): void {
   if (stopping) return;
   stopping = true;
@@ -59,7 +61,11 @@ function stop(exitCode = 0): void {
   // Exit once the Worker is disposed (its workerd stopped, its bundle removed) and the bridge has
   // stopped, or after 5 s.
   void Promise.race([
-    Promise.all([worker?.dispose().catch(() => {}), bridgeGone.promise]),
+    Promise.all([
+      https?.close().catch(() => {}),
+      worker?.dispose().catch(() => {}),
+      bridgeGone.promise,
+    ]),
     new Promise((resolve) => setTimeout(resolve, 5000).unref()),
   ]).then(() => process.exit(exitCode));
 }
@@ -161,13 +167,29 @@ try {
   console.error(`cmq-edge: ${portInUseMessage("HTTP", options.httpPort, "--http-port")}`);
   process.exit(1);
 }
+// The same Worker over TLS on its own port (local/https-server.ts).
+try {
+  https = await startLocalHttps({
+    workerUrl: worker.url,
+    port: options.httpsPort,
+    stateDir: options.persistTo,
+    certPath: options.tlsCert,
+    keyPath: options.tlsKey,
+  });
+} catch (error) {
+  if (!isAddressInUse(error)) throw error;
+  console.error(`cmq-edge: ${portInUseMessage("HTTPS", options.httpsPort, "--https-port")}`);
+  await worker.dispose();
+  process.exit(1);
+}
 const tcp = await startBridge(worker.url);
 
 const credential = localCredential();
 console.log(`
 cmq-edge is running (local, persisted in ${options.persistTo}):
-  HTTP listening on ${worker.url}/v2/index.php  (CMQ action API; any path works)
+  HTTP listening on ${worker.url}/v2/index.php  (CMQ action API; any path works; API 3.0 at /)
   TCP listening on ${tcp.host}:${tcp.port}  (CMQ TCP protocol, through the bridge)
+${httpsBanner(https)}
   Default credential (local/defaults.env CMQ_CREDENTIALS):
     secretId  ${credential.secretId}
     secretKey ${credential.secretKey}

@@ -33,6 +33,11 @@ function issueToError(issue: z.core.$ZodIssue): CmqErrorData {
   const name = issue.path.map(String).join(".") || "parameters";
   const params = (issue as { params?: Partial<CmqIssueParams> }).params;
   if (params?.cmq) return params.cmq;
+  // Strict schemas (API 3.0's) name the parameters they do not know.
+  if (issue.code === "unrecognized_keys") {
+    const prefix = issue.path.length > 0 ? `${name}.` : "";
+    return { kind: "unknownParameter", name: issue.keys.map((k) => prefix + k).join(", ") };
+  }
   if (issue.code === "invalid_type") {
     return issue.input === undefined
       ? { kind: "missingParameter", name }

@@ -62,7 +62,8 @@ export const TRANSACTION_LIMITS = {
 /** Topic attributes (cmq-api-http.md §5.1, §5.4): a topic keeps undelivered messages one day. */
 export const TOPIC_LIMITS = {
   maxMsgSize: { min: 1024, max: 1_048_576, default: 65_536 },
-  msgRetentionSeconds: 86_400,
+  // API 3.0's MsgRetentionSeconds; API 2.0 topics keep the default.
+  msgRetentionSeconds: { min: 60, max: 86_400, default: 86_400 },
   filterType: { tags: 1, routing: 2, default: 1 },
 } as const;
 
@@ -129,6 +130,36 @@ export const MAX_PARAMETERS = 128;
  * receive is refused at once (4420) rather than letting one queue hold unbounded requests.
  */
 export const MAX_WAITERS_PER_QUEUE = 1000;
+
+/**
+ * Tencent Cloud API 3.0 (tdmq-api3.md §2, §3), where TDMQ documents ranges or defaults of its own.
+ * Its MsgRetentionSeconds is the queue's msgRetentionSeconds (how long a message not yet deleted
+ * stays), within TDMQ's narrower range and with its default (README, "API 3.0").
+ */
+export const API3_LIMITS = {
+  /** TC3 and the legacy signature: skew beyond this is AuthFailure.SignatureExpire. */
+  signatureWindowSeconds: 300,
+  queueMsgRetentionSeconds: { min: 30, max: 43_200, default: 3600 },
+  queueMaxMsgSizeDefault: 1_048_576,
+  topicMaxMsgSize: { min: 1024, max: 65_536, default: 65_536 },
+  /** RetentionSizeInMB: accepted, not used (rewind is bounded by RewindSeconds). */
+  retentionSizeInMB: { min: 10_240, max: 512_000 },
+  /** FirstQueryInterval and MaxQueryCount: accepted, not used (the producer's interval applies). */
+  firstQueryInterval: { min: 1, max: 43_200 },
+  maxQueryCount: { min: 1, max: 1000 },
+  list: LIST_LIMIT,
+  listOffset: { min: 0, max: 1_000_000 },
+  /** Names in QueueNameList / TopicNameList, values of one Filter. */
+  listItems: 100,
+} as const;
+
+/** Tags on queues and topics (API 3.0's Tags, Filters of `tag:<key>`). */
+export const TAG_LIMITS = {
+  perResource: 50,
+  keyLength: 127,
+  valueLength: 255,
+  filters: 10,
+} as const;
 
 /** Default accepted clock skew of a signed request (overridden by CMQ_SIGNATURE_WINDOW_SECONDS). */
 export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 900;

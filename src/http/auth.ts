@@ -53,7 +53,7 @@ function candidateStrings(request: CmqRequest): string[] {
 }
 
 /** The first 53 bits of the signature: a replay-detection key that fits a SQLite integer. */
-function stampKey(signature: Uint8Array): number {
+export function stampKey(signature: Uint8Array): number {
   // 48 + 5 bits: every bit survives in a double, so the low bits vary too (they pick a shard).
   let key = 0;
   for (let i = 0; i < 6; i++) key = key * 256 + (signature[i] ?? 0);

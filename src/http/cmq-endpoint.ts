@@ -9,6 +9,7 @@ import { fail } from "../domain/errors";
 import { clock } from "../objects/clock";
 import { requestReceiver } from "../objects/receiver";
 import { findAction } from "./action-table";
+import { handleApi3Form, isApi3Form } from "./api3/api3-endpoint";
 import { authenticate } from "./auth";
 import { authConfig } from "./credentials";
 import { collectParams } from "./params";
@@ -23,6 +24,8 @@ export async function handleCmqRequest(
   // First: a Worker without credentials refuses every request the same way, however malformed.
   const config = authConfig(env);
   const cmq = await readCmqRequest(request);
+  // API 3.0's legacy form (HmacSHA1/HmacSHA256 with Version=2020-02-17) shares this shape.
+  if (isApi3Form(cmq.params)) return handleApi3Form(cmq, env);
   const principal = await authenticate(cmq, config, clock.now());
   const input = collectParams(cmq.params);
   const name = input.Action;

@@ -8,25 +8,30 @@ import { reject } from "../contract/cmq-zod";
 import { parseUint64 } from "../domain/ids";
 import { MAX_BATCH, type Range, type RangeWithDefault } from "../domain/limits";
 
+type Ctx = z.core.$RefinementCtx;
+
 /**
  * An integer in `range`. `name` labels errors. An empty value counts as absent: SDKs send
  * `rewindSeconds=` or `routingKey=` for unset fields.
  */
 export function intParam(name: string, range: Range) {
-  return z.string().transform((value, ctx) => {
-    if (!/^-?[0-9]{1,16}$/.test(value)) {
-      return reject(ctx, { kind: "parameterType", name, expected: "integer" });
-    }
-    const n = Number(value);
-    if (n < range.min || n > range.max) {
-      return reject(ctx, {
-        kind: "parameterOutOfRange",
-        name,
-        detail: `${n} is not within ${range.min}-${range.max}`,
-      });
-    }
-    return n;
-  });
+  return z.string().transform((value, ctx) => integerWithin(value, name, range, ctx));
+}
+
+/** Decimal `text` as an integer in `range`, or the CMQ error for it (API 3.0's schemas too). */
+export function integerWithin(text: string, name: string, range: Range, ctx: Ctx): number {
+  if (!/^-?[0-9]{1,16}$/.test(text)) {
+    return reject(ctx, { kind: "parameterType", name, expected: "integer" });
+  }
+  const n = Number(text);
+  if (n < range.min || n > range.max) {
+    return reject(ctx, {
+      kind: "parameterOutOfRange",
+      name,
+      detail: `${n} is not within ${range.min}-${range.max}`,
+    });
+  }
+  return n;
 }
 
 /** An optional integer: absent or empty gives undefined. */

@@ -19,7 +19,7 @@ export interface CmqRequest {
   params: [string, string][];
 }
 
-async function readBody(request: Request): Promise<Uint8Array> {
+export async function readBody(request: Request): Promise<Uint8Array> {
   const length = request.headers.get("content-length");
   const declared = Number(length ?? "0");
   if (declared > MAX_REQUEST_BYTES) fail({ kind: "requestTooLarge", limit: MAX_REQUEST_BYTES });

@@ -7,6 +7,7 @@
 import { Router } from "itty-router";
 import { BRIDGE_ROUTE } from "../contract/bridge-calls";
 import { CmqError } from "../domain/errors";
+import { handleApi3Request } from "./api3/api3-endpoint";
 import { handleCmqRequest } from "./cmq-endpoint";
 import { handleBridgeRequest } from "./internal/bridge-route";
 import { errorResponse } from "./respond";
@@ -20,4 +21,10 @@ function toErrorResponse(error: unknown): Response {
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorResponse });
 
 router.post(BRIDGE_ROUTE, (request, env, ctx) => handleBridgeRequest(request, env, ctx));
-router.all("*", (request, env, ctx) => handleCmqRequest(request, env, ctx));
+// Tencent Cloud API 3.0 is told apart by its X-TC-Action header (its legacy signed form, by
+// Version=2020-02-17 among the form parameters, in cmq-endpoint.ts); all else is API 2.0.
+router.all("*", (request, env, ctx) =>
+  request.headers.has("x-tc-action")
+    ? handleApi3Request(request, env)
+    : handleCmqRequest(request, env, ctx),
+);

@@ -7,9 +7,13 @@ import { DurableObject } from "cloudflare:workers";
 import {
   CatalogStore,
   type EntryKind,
+  type FilteredQuery,
   type ListPage,
   type ListQuery,
+  type TaggedPage,
 } from "../domain/catalog/catalog-store";
+import { checkTags, type Tag } from "../domain/catalog/entry-tags";
+import type { QueueSubscription } from "../domain/catalog/queue-subscriptions";
 import { CATALOG_MIGRATIONS } from "../domain/catalog/schema";
 import { type CmqErrorData, fail } from "../domain/errors";
 import { nameKey, newObjectId, topicObjectName } from "../domain/object-names";
@@ -18,8 +22,8 @@ import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
 import type { QueueView } from "../domain/queue/queue-store";
 import type { RequestStamp } from "../domain/replay-guard";
 import { migrate } from "../domain/sql";
-import type { FilterType } from "../domain/topic/filter";
-import type { TopicView } from "../domain/topic/topic-store";
+import type { NewSubscription, Subscription } from "../domain/topic/subscriptions";
+import type { NewTopic, TopicView } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
 import { clock } from "./clock";
 import { NameLocks } from "./name-locks";
@@ -57,12 +61,14 @@ export class CatalogObject extends DurableObject<Env> {
     attributes: QueueAttributes,
     deadLetterPolicy: DeadLetterPolicy | null,
     stamp?: RequestStamp,
+    tags: Tag[] = [],
   ) {
     const stub = this.queue(appId, name);
     return this.create<QueueView>(
       "queue",
       name,
       stamp,
+      tags,
       { kind: "queueAlreadyExists", queue: name },
       {
         exists: () => stub.exists(),
@@ -149,26 +155,87 @@ export class CatalogObject extends DurableObject<Env> {
 
   async createTopic(
     appId: string,
-    name: string,
-    maxMsgSize: number,
-    filterType: FilterType,
+    settings: Omit<NewTopic, "topicId" | "appId">,
     stamp?: RequestStamp,
+    tags: Tag[] = [],
   ) {
-    const stub = this.env.TOPIC.get(this.env.TOPIC.idFromName(topicObjectName(appId, name)));
+    const name = settings.name;
+    const stub = this.topic(appId, name);
     return this.create<TopicView>(
       "topic",
       name,
       stamp,
+      tags,
       { kind: "topicAlreadyExists", topic: name },
       {
         exists: () => stub.exists(),
-        create: (id) => stub.create({ name, topicId: id, appId, maxMsgSize, filterType }),
+        create: (id) => stub.create({ ...settings, topicId: id, appId }),
       },
     );
   }
 
+  private topic(appId: string, name: string) {
+    return this.env.TOPIC.get(this.env.TOPIC.idFromName(topicObjectName(appId, name)));
+  }
+
+  /**
+   * Subscribes through the catalog, so the index of which subscriptions push into which queue
+   * (queue-subscriptions.ts) never misses one: the row first, then the topic; a refused
+   * subscription takes back a row it added.
+   */
+  async subscribe(
+    appId: string,
+    topic: string,
+    subscription: NewSubscription,
+    stamp?: RequestStamp,
+  ): Promise<Outcome<Subscription>> {
+    const entry = { topic, subscription: subscription.name };
+    return this.locks.with(
+      `subscription/${nameKey(topic)}/${nameKey(subscription.name)}`,
+      async () => {
+        const fresh =
+          subscription.protocol === "queue" &&
+          this.store.addQueueSubscription(subscription.endpoint, entry, clock.now());
+        const done = await this.topic(appId, topic).subscribe({ topic, stamp }, subscription);
+        if (!done.ok && fresh) this.store.removeQueueSubscription(entry);
+        return done;
+      },
+    );
+  }
+
+  /** Unsubscribes, then drops the subscription from the queue index. */
+  async unsubscribe(
+    appId: string,
+    topic: string,
+    name: string,
+    stamp?: RequestStamp,
+  ): Promise<Outcome<void>> {
+    return this.locks.with(`subscription/${nameKey(topic)}/${nameKey(name)}`, async () => {
+      const done = await this.topic(appId, topic).unsubscribe({ topic, stamp }, name);
+      if (done.ok) this.store.removeQueueSubscription({ topic, subscription: name });
+      return done;
+    });
+  }
+
+  /** The subscriptions the index says push into `queue`, one page (see subscribe). */
+  async queueSubscriptions(
+    queue: string,
+    query: ListQuery,
+  ): Promise<Outcome<{ total: number; entries: QueueSubscription[] }>> {
+    return attempt(() => this.store.queueSubscriptions(queue, query));
+  }
+
+  /** API 3.0's Describe*: names with their tags, filtered by names and tags. */
+  async listTagged(
+    kind: EntryKind,
+    query: FilteredQuery,
+    stamp?: RequestStamp,
+  ): Promise<Outcome<TaggedPage>> {
+    return this.alarms.afterChange(attempt(() => this.store.listTagged(kind, query, stamp)));
+  }
+
   async deleteTopic(appId: string, name: string, stamp?: RequestStamp): Promise<Outcome<void>> {
-    const stub = this.env.TOPIC.get(this.env.TOPIC.idFromName(topicObjectName(appId, name)));
+    const stub = this.topic(appId, name);
     return this.destroy("topic", name, stamp, { kind: "topicNotFound", topic: name }, () =>
       stub.destroy({ topic: name }),
     );
@@ -186,16 +253,19 @@ export class CatalogObject extends DurableObject<Env> {
     kind: EntryKind,
     name: string,
     stamp: RequestStamp | undefined,
+    tags: Tag[],
     duplicate: CmqErrorData,
     object: Managed<View>,
   ): Promise<Outcome<View>> {
     return this.locks.with(`${kind}/${nameKey(name)}`, async () => {
       const outcome = await attemptAsync(async () => {
+        checkTags(tags);
         const registration = this.store.register(
           kind,
           { name, id: newObjectId(kind) },
           clock.now(),
           stamp,
+          tags,
         );
         return this.forgettingOnFailure(stamp, async () => {
           // A registered name without a live object is what a crash mid-create leaves: finish it.

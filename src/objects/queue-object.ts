@@ -27,6 +27,9 @@ import { HandOffMover, handOffThrough } from "./hand-off-mover";
 import { durableSql } from "./sql-adapter";
 import { Waiters } from "./waiters";
 
+/** Between two purge chunks: long enough for waiting requests to run first. */
+const CHORE_PAUSE_MS = 1;
+
 export interface ReceiveCall extends ReceiveRequest {
   /** Long-poll wait; absent means the queue's pollingWaitSeconds. */
   waitSeconds?: number;
@@ -107,6 +110,25 @@ export class QueueObject extends DurableObject<Env> {
       await this.alarms.ensure(clock.now());
     }
     return outcome;
+  }
+
+  /**
+   * ClearCmqQueue: removes every message the queue holds now, one chunk per transaction with a
+   * pause between chunks so other requests are served meanwhile; answers the count once all are
+   * gone. The job is stored, so the alarm finishes it if this object restarts half way.
+   */
+  async purge(call: QueueCall): Promise<Outcome<number>> {
+    const started = attempt(() => this.store.purge(call, clock.now()));
+    if (!started.ok) return started;
+    let { purged, more } = started.value;
+    if (more) await this.alarms.ensure(clock.now() + CHORE_PAUSE_MS * 100);
+    while (more) {
+      await new Promise((resolve) => setTimeout(resolve, CHORE_PAUSE_MS));
+      const step = this.store.continuePurge(clock.now());
+      purged += step.purged;
+      more = step.more;
+    }
+    return { ok: true, value: purged };
   }
 
   /** Stores each group whole or refuses it whole (src/domain/queue/send.ts). */

@@ -17,6 +17,7 @@ import {
   type NewTopic,
   type SubscriptionPage,
   type TopicCall,
+  type TopicSettings,
   TopicStore,
   type TopicView,
 } from "../domain/topic/topic-store";
@@ -84,10 +85,12 @@ export class TopicObject extends DurableObject<Env> {
     return this.alarms.afterChange(attempt(() => this.store.attributes(call)));
   }
 
-  async setMaxMsgSize(call: TopicCall, maxMsgSize: number): Promise<Outcome<TopicView>> {
-    return this.alarms.afterChange(
-      attempt(() => this.store.setMaxMsgSize(call, maxMsgSize, clock.now())),
-    );
+  async setAttributes(call: TopicCall, patch: TopicSettings): Promise<Outcome<TopicView>> {
+    const now = clock.now();
+    const outcome = attempt(() => this.store.setAttributes(call, patch, now));
+    // A shorter retention brings expiries forward.
+    await this.alarms.ensure(this.store.nextChoreAt());
+    return outcome;
   }
 
   /** Stores each group whole or refuses it whole, then wakes delivery. */

@@ -92,3 +92,103 @@ describe("catalog", () => {
     expect(() => c.admit(stamp)).toThrow(/already executed/);
   });
 });
+
+describe("catalog: API 3.0 filters, tags and the queue subscription index", () => {
+  function tagged() {
+    const c = newCatalog();
+    c.register("queue", { name: "orders-eu", id: "q1" }, T0, undefined, [
+      { key: "env", value: "prod" },
+      { key: "team", value: "a" },
+    ]);
+    c.register("queue", { name: "orders-us", id: "q2" }, T0 + 1, undefined, [
+      { key: "env", value: "test" },
+    ]);
+    c.register("queue", { name: "billing", id: "q3" }, T0 + 2, undefined, [
+      { key: "env", value: "prod" },
+    ]);
+    c.register("topic", { name: "orders-eu", id: "t1" }, T0, undefined, [
+      { key: "env", value: "test" },
+    ]);
+    return c;
+  }
+  const names = (page: { entries: { name: string }[] }) => page.entries.map((e) => e.name);
+
+  it("filters by tag key and values, every filter at once, and returns each entry's tags", () => {
+    const c = tagged();
+    const prod = c.listTagged("queue", {
+      offset: 0,
+      limit: 20,
+      tags: [{ key: "env", values: ["prod"] }],
+    });
+    expect(prod.total).toBe(2);
+    expect(prod.entries).toEqual([
+      {
+        name: "orders-eu",
+        id: "q1",
+        tags: [
+          { key: "env", value: "prod" },
+          { key: "team", value: "a" },
+        ],
+        deadLetterSources: [],
+      },
+      { name: "billing", id: "q3", tags: [{ key: "env", value: "prod" }], deadLetterSources: [] },
+    ]);
+    const both = c.listTagged("queue", {
+      offset: 0,
+      limit: 20,
+      tags: [
+        { key: "env", values: ["prod", "test"] },
+        { key: "team", values: [] },
+      ],
+    });
+    expect(names(both)).toEqual(["orders-eu"]);
+    // Topics carry their own tags.
+    expect(
+      names(
+        c.listTagged("topic", { offset: 0, limit: 20, tags: [{ key: "env", values: ["prod"] }] }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("combines a fuzzy name, exact names (any case) and paging", () => {
+    const c = tagged();
+    expect(
+      c.listTagged("queue", {
+        searchWord: "ORDERS",
+        names: ["Orders-US", "billing"],
+        offset: 0,
+        limit: 20,
+      }),
+    ).toMatchObject({ total: 1, entries: [{ name: "orders-us" }] });
+    const page = c.listTagged("queue", { offset: 1, limit: 1 });
+    expect({ total: page.total, names: names(page) }).toEqual({ total: 3, names: ["orders-us"] });
+  });
+
+  it("forgets a name's tags when it is unregistered, so a new queue of that name has none", () => {
+    const c = tagged();
+    c.unregister("queue", "orders-eu");
+    c.register("queue", { name: "orders-eu", id: "q9" }, T0 + 9);
+    expect(
+      c.listTagged("queue", { offset: 0, limit: 20, tags: [{ key: "team", values: [] }] }).total,
+    ).toBe(0);
+  });
+
+  it("indexes queue subscriptions by queue, case-insensitively, and forgets them by topic", () => {
+    const c = newCatalog();
+    expect(c.addQueueSubscription("Q", { topic: "t1", subscription: "s1" }, T0)).toBe(true);
+    expect(c.addQueueSubscription("q", { topic: "T1", subscription: "S1" }, T0)).toBe(false);
+    c.addQueueSubscription("q", { topic: "t2", subscription: "s1" }, T0 + 1);
+    c.addQueueSubscription("other", { topic: "t1", subscription: "s2" }, T0 + 2);
+    expect(c.queueSubscriptions("q", { offset: 0, limit: 20 })).toEqual({
+      total: 2,
+      entries: [
+        { topic: "t1", subscription: "s1" },
+        { topic: "t2", subscription: "s1" },
+      ],
+    });
+    c.removeQueueSubscription({ topic: "t1", subscription: "s1" });
+    expect(c.queueSubscriptions("q", { searchWord: "S", offset: 0, limit: 20 }).entries).toEqual([
+      { topic: "t2", subscription: "s1" },
+    ]);
+  });
+});

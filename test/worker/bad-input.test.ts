@@ -157,6 +157,8 @@ describe("a JSON body instead of form parameters", () => {
         headers: { "content-type": "application/json", "x-tc-action": "SendCmqMessage" },
       }),
     );
-    expect(body.message).not.toMatch(/form-encoded/);
+    // API 3.0's envelope (here refusing the unsigned request), not API 2.0's "form parameters".
+    expect(JSON.stringify(body)).not.toMatch(/form-encoded/);
+    expect(body.Response?.Error?.Code).toMatch(/^AuthFailure/);
   });
 });

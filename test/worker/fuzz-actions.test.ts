@@ -13,7 +13,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACTION_NAMES } from "../../src/http/action-table";
+import { API3_ACTION_NAMES, findApi3Action } from "../../src/http/api3/api3-actions";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
+import { api3Ok, api3Request, sendApi3 } from "./api3";
 import { cmq, ENDPOINT, indexed, type Reply, send, TENANT_A, uniqueName } from "./cmq";
 
 const DEFAULT_RUNS = 10;
@@ -736,4 +738,121 @@ describe("defects found by fuzzing", () => {
       totalCount: 0,
     });
   });
+});
+
+/**
+ * API 3.0 joins the fuzz: for every action of its table, JSON bodies mixing the action's own
+ * fields (valid names of a live fixture, junk, nested values, nulls) with unknown ones, bodies that
+ * are not JSON, and GET query strings. Every reply is HTTP 200, exactly application/json, the
+ * Response envelope with a RequestId, and never InternalError.
+ */
+describe("fuzzed API 3.0 requests to every action", () => {
+  const API3_CODES = new Set([
+    "AuthFailure.SignatureFailure",
+    "FailedOperation",
+    "FailedOperation.MaxMessageSizeError",
+    "InvalidAction",
+    "InvalidParameter",
+    "InvalidParameterValue",
+    "InvalidParameterValue.NeedMoreParams",
+    "LimitExceeded",
+    "MissingParameter",
+    "RequestSizeLimitExceeded",
+    "ResourceInUse",
+    "ResourceInUse.Queue",
+    "ResourceInUse.Subscription",
+    "ResourceInUse.Topic",
+    "ResourceNotFound",
+    "ResourceNotFound.Subscription",
+    "ResourceNotFound.Topic",
+    "UnknownParameter",
+    "UnsupportedOperation",
+  ]);
+
+  const fixture = { queue: uniqueName("f3q"), topic: uniqueName("f3t") };
+  beforeAll(async () => {
+    await api3Ok("CreateCmqQueue", { QueueName: fixture.queue });
+    await api3Ok("CreateCmqTopic", { TopicName: fixture.topic });
+    await api3Ok("CreateCmqSubscribe", {
+      TopicName: fixture.topic,
+      SubscriptionName: "s",
+      Protocol: "queue",
+      Endpoint: fixture.queue,
+    });
+  });
+
+  const fieldsOf = (action: string) =>
+    Object.keys(
+      (findApi3Action(action)?.action.schema as unknown as { shape?: object })?.shape ?? {},
+    );
+
+  const value: Arb<unknown> = fc.oneof(
+    fc.constantFrom(
+      fixture.queue,
+      fixture.topic,
+      "s",
+      "",
+      "1bad",
+      "tag:x",
+      "queue",
+      "http://x.test",
+    ),
+    fc.constantFrom(0, -1, 1, 30, 3600, 65_536, 2 ** 53, 1.5, true, false, null),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.array(
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.record({ TagKey: fc.string(), TagValue: fc.string() }),
+      ),
+    ),
+    fc.array(fc.record({ Name: fc.constantFrom("tag:k", "x"), Values: fc.array(fc.string()) })),
+  );
+
+  function bodyFor(
+    action: string,
+  ): Arb<{ params: Record<string, unknown>; raw?: string; get: boolean }> {
+    const fields = fieldsOf(action);
+    return fc.record({
+      params: fc.dictionary(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...fields) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+        ),
+        value,
+        { maxKeys: fields.length + 1 },
+      ),
+      raw: fc.option(
+        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("[]", "null", "{", '"x"')),
+        {
+          nil: undefined,
+          freq: 8,
+        },
+      ),
+      get: fc.boolean(),
+    });
+  }
+
+  it.each(API3_ACTION_NAMES.map((action, i) => [action, i] as const))(
+    "%s answers every request with API 3.0's envelope",
+    async (action, index) => {
+      await fc.assert(
+        fc.asyncProperty(bodyFor(action), async ({ params, raw, get }) => {
+          const request = await api3Request(action, params, {
+            method: get && raw === undefined ? "GET" : "POST",
+            body: raw,
+          });
+          const reply = await sendApi3(request);
+          expect({ status: reply.status, type: reply.contentType }).toEqual({
+            status: 200,
+            type: "application/json",
+          });
+          expect(reply.body.Response.RequestId).toEqual(expect.any(String));
+          const error = reply.body.Response.Error;
+          if (error) expect([...API3_CODES]).toContain(error.Code);
+        }),
+        { numRuns: FUZZ_RUNS * 3, seed: SEED + 1000 + index },
+      );
+    },
+    Math.max(30_000, FUZZ_RUNS * 3000),
+  );
 });

@@ -5,7 +5,7 @@
  */
 import type { ChoreReport } from "../chore-report";
 import { fail } from "../errors";
-import { MAX_QUEUES_PER_TENANT, MAX_TOPICS_PER_TENANT } from "../limits";
+import { DEAD_LETTER_LIMITS, MAX_QUEUES_PER_TENANT, MAX_TOPICS_PER_TENANT } from "../limits";
 import { nameKey } from "../object-names";
 import {
   forgetExpiredRequests,
@@ -23,6 +23,13 @@ import {
   sourcesOf,
   unbindDeadLetter,
 } from "./dead-letter-bindings";
+import { removeTags, setTags, type Tag, type TagFilter, tagConditions, tagsOf } from "./entry-tags";
+import {
+  addQueueSubscription,
+  type QueueSubscription,
+  queueSubscriptions,
+  removeQueueSubscription,
+} from "./queue-subscriptions";
 
 export type EntryKind = "queue" | "topic";
 
@@ -49,6 +56,25 @@ export interface ListPage {
   entries: CatalogEntry[];
 }
 
+/** API 3.0's Describe* filters: a fuzzy name, exact names, and tags. */
+export interface FilteredQuery extends ListQuery {
+  names?: string[];
+  tags?: TagFilter[];
+}
+
+export interface TaggedEntry extends CatalogEntry {
+  tags: Tag[];
+  /** Queues only: the queues that dead-letter into this one. */
+  deadLetterSources?: CatalogEntry[];
+}
+
+export interface TaggedPage {
+  total: number;
+  entries: TaggedEntry[];
+}
+
+const ALL_SOURCES: ListQuery = { offset: 0, limit: DEAD_LETTER_LIMITS.sourcesPerQueue };
+
 const TABLES = {
   queue: { table: "queue_entry", id: "queue_id", limit: MAX_QUEUES_PER_TENANT },
   topic: { table: "topic_entry", id: "topic_id", limit: MAX_TOPICS_PER_TENANT },
@@ -61,7 +87,13 @@ export class CatalogStore {
    * Registers a name. In: name, a fresh id. Out: the registered id.
    * Fails: queueLimitReached / topicLimitReached (nothing written).
    */
-  register(kind: EntryKind, entry: CatalogEntry, now: number, stamp?: RequestStamp): Registration {
+  register(
+    kind: EntryKind,
+    entry: CatalogEntry,
+    now: number,
+    stamp?: RequestStamp,
+    tags: readonly Tag[] = [],
+  ): Registration {
     const t = TABLES[kind];
     return this.sql.transaction(() => {
       recordRequest(this.sql, stamp);
@@ -69,7 +101,11 @@ export class CatalogStore {
         `SELECT ${t.id} AS id FROM ${t.table} WHERE name_key = ?`,
         nameKey(entry.name),
       );
-      if (existing) return { id: existing.id, fresh: false };
+      // A create finishing one a crash interrupted (catalog-object.ts) brings its tags again.
+      if (existing) {
+        if (tags.length > 0) setTags(this.sql, kind, entry.name, tags);
+        return { id: existing.id, fresh: false };
+      }
       const count = this.sql.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t.table}`)?.n ?? 0;
       if (count >= t.limit) {
         fail(
@@ -85,6 +121,7 @@ export class CatalogStore {
         entry.id,
         now,
       );
+      setTags(this.sql, kind, entry.name, tags);
       return { id: entry.id, fresh: true };
     });
   }
@@ -102,11 +139,13 @@ export class CatalogStore {
   /** Removes a name; returns whether it was registered. */
   unregister(kind: EntryKind, name: string): boolean {
     const t = TABLES[kind];
-    return this.sql.transaction(
-      () =>
+    return this.sql.transaction(() => {
+      removeTags(this.sql, kind, name);
+      return (
         this.sql.all(`DELETE FROM ${t.table} WHERE name_key = ? RETURNING name`, nameKey(name))
-          .length > 0,
-    );
+          .length > 0
+      );
+    });
   }
 
   /** Names containing `searchWord` (case-insensitive), oldest first, one page. */
@@ -132,6 +171,67 @@ export class CatalogStore {
         .map((r) => ({ name: r.name, id: r.id }));
       return { total, entries };
     });
+  }
+
+  /**
+   * Like list, with API 3.0's filters (exact names, tags) and each entry's tags. Names in `names`
+   * and tag values are bound as one JSON array each, so any number of them stays one parameter.
+   */
+  listTagged(kind: EntryKind, query: FilteredQuery, stamp?: RequestStamp): TaggedPage {
+    const t = TABLES[kind];
+    return this.sql.transaction(() => {
+      recordRequest(this.sql, stamp);
+      const where = ["instr(e.name_key, ?) > 0"];
+      const params: string[] = [nameKey(query.searchWord ?? "")];
+      if (query.names) {
+        where.push("e.name_key IN (SELECT value FROM json_each(?))");
+        params.push(JSON.stringify(query.names.map(nameKey)));
+      }
+      const tags = tagConditions(kind, "e", query.tags ?? []);
+      where.push(...tags.where);
+      params.push(...tags.params);
+      const from = `FROM ${t.table} e WHERE ${where.join(" AND ")}`;
+      const total =
+        this.sql.first<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, ...params)?.n ?? 0;
+      const rows = this.sql.all<{ name: string; id: string }>(
+        `SELECT e.name AS name, e.${t.id} AS id ${from} ORDER BY e.created_at, e.rowid LIMIT ? OFFSET ?`,
+        ...params,
+        query.limit,
+        query.offset,
+      );
+      const byName = tagsOf(
+        this.sql,
+        kind,
+        rows.map((r) => r.name),
+      );
+      const sources = (name: string) =>
+        kind === "queue"
+          ? { deadLetterSources: this.deadLetterSources(name, ALL_SOURCES).entries }
+          : {};
+      return {
+        total,
+        entries: rows.map((r) => ({
+          name: r.name,
+          id: r.id,
+          tags: byName.get(nameKey(r.name)) ?? [],
+          ...sources(r.name),
+        })),
+      };
+    });
+  }
+
+  /** Records that a topic's subscription pushes into `queue`; returns whether it is new. */
+  addQueueSubscription(queue: string, subscription: QueueSubscription, now: number): boolean {
+    return this.sql.transaction(() => addQueueSubscription(this.sql, queue, subscription, now));
+  }
+
+  removeQueueSubscription(subscription: QueueSubscription): void {
+    this.sql.transaction(() => removeQueueSubscription(this.sql, subscription));
+  }
+
+  /** The subscriptions pushing into `queue` (queue-subscriptions.ts), one page. */
+  queueSubscriptions(queue: string, query: ListQuery) {
+    return queueSubscriptions(this.sql, queue, query);
   }
 
   /** Binds `source` to dead-letter into `dlq`. Fails: deadLetterNesting, deadLetterBoundTooMany. */

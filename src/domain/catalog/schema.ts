@@ -44,4 +44,29 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX dead_letter_binding_by_dlq ON dead_letter_binding (dlq_key)",
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // Tags of queues and topics (entry-tags.ts); by (kind, key, value) for Filters of tag:<key>.
+      `CREATE TABLE entry_tag (
+        kind TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        tag_key TEXT NOT NULL,
+        tag_value TEXT NOT NULL,
+        PRIMARY KEY (kind, name_key, tag_key)
+      ) WITHOUT ROWID`,
+      "CREATE INDEX entry_tag_by_tag ON entry_tag (kind, tag_key, tag_value)",
+      // Which subscriptions push into which queue (queue-subscriptions.ts).
+      `CREATE TABLE queue_subscription (
+        queue_key TEXT NOT NULL,
+        topic_key TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        subscription_key TEXT NOT NULL,
+        subscription TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (queue_key, topic_key, subscription_key)
+      ) WITHOUT ROWID`,
+      "CREATE INDEX queue_subscription_by_topic ON queue_subscription (topic_key, subscription_key)",
+    ],
+  },
 ];

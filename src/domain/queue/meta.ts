@@ -53,6 +53,12 @@ export interface DeadLetterPolicy {
   maxTimeToLive?: number;
 }
 
+/** A ClearCmqQueue still being applied in chunks: seqs cursor..last of older generations go. */
+export interface PurgeJob {
+  cursor: number;
+  last: number;
+}
+
 /** A redrive of this dead-letter queue back to the source queues, at `rate` messages a second. */
 export interface Redrive {
   rate: number;
@@ -77,6 +83,9 @@ export interface QueueMeta {
   redrive: Redrive | null;
   /** Messages redriven so far (kept when a redrive ends). */
   redriveMoved: number;
+  /** The generation of the latest purge (0: none yet), and the part still to remove. */
+  purgeGen: number;
+  purgeJob: PurgeJob | null;
 }
 
 interface MetaRow {
@@ -110,6 +119,9 @@ interface MetaRow {
   redrive_rate: number | null;
   redrive_moved: number;
   redrive_at: number | null;
+  purge_gen: number;
+  purge_cursor: number | null;
+  purge_last: number | null;
 }
 
 const COLUMNS = [
@@ -142,6 +154,9 @@ const COLUMNS = [
   "redrive_rate",
   "redrive_moved",
   "redrive_at",
+  "purge_gen",
+  "purge_cursor",
+  "purge_last",
 ] as const;
 
 function toRow(m: QueueMeta): (string | number | null)[] {
@@ -178,6 +193,9 @@ function toRow(m: QueueMeta): (string | number | null)[] {
     m.redrive?.rate ?? null,
     m.redrive?.moved ?? m.redriveMoved,
     m.redrive?.at ?? null,
+    m.purgeGen,
+    m.purgeJob?.cursor ?? null,
+    m.purgeJob?.last ?? null,
   ];
 }
 
@@ -218,6 +236,11 @@ function fromRow(r: MetaRow): QueueMeta {
         ? null
         : { rate: r.redrive_rate, moved: r.redrive_moved, at: r.redrive_at },
     redriveMoved: r.redrive_moved,
+    purgeGen: r.purge_gen,
+    purgeJob:
+      r.purge_cursor === null || r.purge_last === null
+        ? null
+        : { cursor: r.purge_cursor, last: r.purge_last },
   };
 }
 

@@ -37,6 +37,7 @@ import {
   type Redrive,
   saveMeta,
 } from "./meta";
+import { continuePurge, startPurge } from "./purge";
 import {
   hasVisible,
   nextVisibleAt,
@@ -174,6 +175,8 @@ export class QueueStore {
         deadLetterPolicy: queue.deadLetterPolicy ?? null,
         redrive: null,
         redriveMoved: 0,
+        purgeGen: 0,
+        purgeJob: null,
       };
       insertMeta(this.sql, meta);
       return this.view(meta, now);
@@ -209,6 +212,27 @@ export class QueueStore {
 
   rewind(call: QueueCall, startSeconds: number, now: number): void {
     this.change(call, now, (meta) => startRewind(this.sql, meta, startSeconds, now));
+  }
+
+  /**
+   * Starts removing every message the queue holds (ClearCmqQueue) and removes the first chunk;
+   * continuePurge does the rest (purge.ts). Fails: queueNotFound.
+   */
+  purge(call: QueueCall, now: number): { purged: number; more: boolean } {
+    return this.change(call, now, (meta) => {
+      startPurge(this.sql, meta);
+      return continuePurge(this.sql, meta, now);
+    });
+  }
+
+  /** The next chunk of a running purge, in a transaction of its own; nothing once it is done. */
+  continuePurge(now: number): { purged: number; more: boolean } {
+    let step = { purged: 0, more: false };
+    this.bookkeep((meta) => {
+      settle(this.sql, meta, now);
+      step = continuePurge(this.sql, meta, now);
+    });
+    return step;
   }
 
   /** Stores each group whole or refuses it whole; one group's failure does not affect the others. */
@@ -332,6 +356,7 @@ export class QueueStore {
         // Non-short-circuit: every chore gets its chunk in each run.
         more = settle(this.sql, meta, now) || more;
         more = continueRewind(this.sql, meta) || more;
+        more = continuePurge(this.sql, meta, now).more || more;
         more = expireMessages(this.sql, meta, now) || more;
         more = expireRewindable(this.sql, meta, now) || more;
         more = markOutlived(this.sql, meta, now) || more;
@@ -349,6 +374,7 @@ export class QueueStore {
     if (!this.schema.ready) return null;
     return earliest(
       nextRequestExpiry(this.sql),
+      meta?.purgeJob ? now : null,
       meta ? nextExpiry(this.sql, meta) : null,
       meta ? nextDeadLetterWork(this.sql, meta, now) : null,
       meta ? nextHalfDeadline(this.sql) : null,

@@ -124,14 +124,16 @@ export function continueRewind(sql: SqlPort, meta: QueueMeta): boolean {
   const revivedWhere = "seq BETWEEN ?1 AND ?2 AND deleted_at <= ?3";
   const revived = sql.all<{ seq: number; dequeue_count: number; enqueued_at: number }>(
     `INSERT INTO message (seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count,
-       last_dequeued_at, origin_queue, origin_pub_time, origin_dequeue_count)
+       last_dequeued_at, origin_queue, origin_pub_time, origin_dequeue_count, purge_gen)
      SELECT seq, body, enqueued_at, enqueued_at, first_dequeued_at, dequeue_count,
-       0, origin_queue, origin_pub_time, origin_dequeue_count FROM rewindable
+       0, origin_queue, origin_pub_time, origin_dequeue_count, ?4 FROM rewindable
      WHERE ${revivedWhere}
      RETURNING seq, dequeue_count, enqueued_at`,
     job.cursor,
     end,
     job.at,
+    // Brought back after any purge so far: a running one must not remove it (purge.ts).
+    meta.purgeGen,
   );
   sql.run(`DELETE FROM rewindable WHERE ${revivedWhere}`, job.cursor, end, job.at);
   meta.counters.rewindable -= revived.length;

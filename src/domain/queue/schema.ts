@@ -137,4 +137,16 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
     version: 6,
     statements: ["ALTER TABLE queue_meta ADD COLUMN shards INTEGER NOT NULL DEFAULT 1"],
   },
+  {
+    version: 7,
+    statements: [
+      // ClearCmqQueue (purge.ts): the generation of the latest purge and the seq range a running
+      // one still has to remove. A row a rewind or a commit brings back after a purge started
+      // carries that purge's generation, so the purge leaves it alone.
+      "ALTER TABLE queue_meta ADD COLUMN purge_gen INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN purge_cursor INTEGER",
+      "ALTER TABLE queue_meta ADD COLUMN purge_last INTEGER",
+      "ALTER TABLE message ADD COLUMN purge_gen INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

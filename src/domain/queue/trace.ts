@@ -26,6 +26,8 @@ export type TraceEventName =
   | "committed"
   | "rolledBack"
   | "rewound"
+  /** Removed by ClearCmqQueue (purge.ts). */
+  | "purged"
   /** Taken for a receiver whose client was gone: visible again, the receive not counted. */
   | "returnedUnread";
 

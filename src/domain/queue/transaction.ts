@@ -69,11 +69,13 @@ function commit(sql: SqlPort, meta: QueueMeta, seq: number, now: number): boolea
   if (!row) return false;
   const visibleAt = now + row.delay_seconds * 1000;
   sql.run(
-    "INSERT INTO message (seq, body, enqueued_at, visible_at) VALUES (?, ?, ?, ?)",
+    // Committed after any purge so far: a running one must not remove it (purge.ts).
+    "INSERT INTO message (seq, body, enqueued_at, visible_at, purge_gen) VALUES (?, ?, ?, ?, ?)",
     seq,
     row.body,
     now,
     visibleAt,
+    meta.purgeGen,
   );
   meta.counters.half -= 1;
   count(

@@ -6,7 +6,7 @@
  */
 
 import { messageIdOf } from "../ids";
-import { CHORE_CHUNK_ROWS, TOPIC_LIMITS } from "../limits";
+import { CHORE_CHUNK_ROWS } from "../limits";
 import { boundChunks, inList, type SqlPort } from "../sql";
 import { retryDelayMs } from "./retry-schedule";
 import type { Subscription } from "./subscriptions";
@@ -21,7 +21,10 @@ export interface DueEntry {
   publishedAt: number;
 }
 
-const LIFETIME_MS = TOPIC_LIMITS.msgRetentionSeconds * 1000;
+/** How long the topic keeps a published message for delivery. */
+function lifetimeMs(meta: TopicMeta): number {
+  return meta.msgRetentionSeconds * 1000;
+}
 
 /** Whether the subscription has a row due at `now`. */
 export function hasDue(sql: SqlPort, subscription: number, now: number): boolean {
@@ -135,7 +138,7 @@ export function recordFailure(
 ): void {
   const delay = permanent ? null : retryDelayMs(subscription.notifyStrategy, entry.retries + 1);
   const failure = { error, at: now };
-  if (delay === null || now + delay > entry.publishedAt + LIFETIME_MS) {
+  if (delay === null || now + delay > entry.publishedAt + lifetimeMs(meta)) {
     settleRows(sql, meta, subscription.id, [entry.seq], "dropped", failure);
     return;
   }
@@ -171,7 +174,7 @@ export function expireOld(
     "SELECT seq, published_at FROM topic_message ORDER BY seq LIMIT ?",
     CHORE_CHUNK_ROWS,
   );
-  const end = front.findIndex((m) => m.published_at >= now - LIFETIME_MS);
+  const end = front.findIndex((m) => m.published_at >= now - lifetimeMs(meta));
   const expired = end === -1 ? front : front.slice(0, end);
   const first = expired[0];
   const last = expired.at(-1);
@@ -224,12 +227,12 @@ export function purgeUnsubscribed(sql: SqlPort, meta: TopicMeta): boolean {
 }
 
 /** When the next outbox row falls due or the oldest message expires, or null when none waits. */
-export function nextOutboxTime(sql: SqlPort): number | null {
+export function nextOutboxTime(sql: SqlPort, meta: TopicMeta): number | null {
   const due = sql.first<{ at: number | null }>("SELECT MIN(due_at) AS at FROM outbox")?.at ?? null;
   const oldest = sql.first<{ at: number }>(
     "SELECT published_at AS at FROM topic_message ORDER BY seq LIMIT 1",
   )?.at;
-  const expiry = oldest === undefined ? null : oldest + LIFETIME_MS;
+  const expiry = oldest === undefined ? null : oldest + lifetimeMs(meta);
   if (due === null) return expiry;
   return expiry === null ? due : Math.min(due, expiry);
 }

@@ -19,6 +19,27 @@ export interface PublishGroup {
   tags: string[];
   /** Absent or empty means none (PY, CPP and GOTC always send `routingKey=`). */
   routingKey?: string;
+  /**
+   * API 3.0's MsgTag, which is either: the tags on a topic that filters by tag, or its one
+   * routing key on a topic that routes (filterType 2). Replaces `tags` and `routingKey`.
+   */
+  msgTag?: string[];
+}
+
+/** Reads `msgTag` by the topic's filter type. Fails: invalidRoutingKey (more than one key). */
+function resolveMsgTag(meta: TopicMeta, group: PublishGroup): PublishGroup {
+  const labels = group.msgTag;
+  if (labels === undefined) return group;
+  if (meta.filterType !== 2) return { bodies: group.bodies, tags: labels };
+  if (labels.length > 1) {
+    fail({
+      kind: "invalidRoutingKey",
+      what: "routingKey",
+      value: labels.join(","),
+      reason: "a topic that routes by key takes one MsgTag, its routing key",
+    });
+  }
+  return { bodies: group.bodies, tags: [], routingKey: labels[0] };
 }
 
 const OUTBOX_COLUMNS = 3;
@@ -58,9 +79,10 @@ export function publishGroup(
   sql: SqlPort,
   meta: TopicMeta,
   subscriptions: readonly Subscription[],
-  group: PublishGroup,
+  request: PublishGroup,
   now: number,
 ): bigint[] {
+  const group = resolveMsgTag(meta, request);
   checkBodies(group.bodies, meta.maxMsgSize);
   checkMessageTags(group.tags);
   if (group.routingKey !== undefined) checkKey("routingKey", group.routingKey);

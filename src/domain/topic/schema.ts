@@ -79,4 +79,13 @@ export const TOPIC_MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE subscription ADD COLUMN last_error_at INTEGER",
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // How long a published message waits for delivery (API 3.0's MsgRetentionSeconds), and
+      // whether the topic's Trace flag is set (reported; queues keep the traces).
+      "ALTER TABLE topic_meta ADD COLUMN msg_retention_seconds INTEGER NOT NULL DEFAULT 86400",
+      "ALTER TABLE topic_meta ADD COLUMN trace INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

@@ -10,6 +10,10 @@ export interface TopicMeta {
   shard: number;
   maxMsgSize: number;
   filterType: FilterType;
+  /** How long a published message is kept for delivery. */
+  msgRetentionSeconds: number;
+  /** API 3.0's Trace flag: 1 or 0. */
+  trace: number;
   createdAt: number;
   modifiedAt: number;
   nextSeq: number;
@@ -25,6 +29,8 @@ interface MetaRow {
   shard: number;
   max_msg_size: number;
   filter_type: number;
+  msg_retention_seconds: number;
+  trace: number;
   created_at: number;
   modified_at: number;
   next_seq: number;
@@ -41,6 +47,8 @@ export function findTopicMeta(sql: SqlPort): TopicMeta | undefined {
     shard: r.shard,
     maxMsgSize: r.max_msg_size,
     filterType: r.filter_type === 2 ? 2 : 1,
+    msgRetentionSeconds: r.msg_retention_seconds,
+    trace: r.trace,
     createdAt: r.created_at,
     modifiedAt: r.modified_at,
     nextSeq: r.next_seq,
@@ -51,7 +59,8 @@ export function findTopicMeta(sql: SqlPort): TopicMeta | undefined {
 export function insertTopicMeta(sql: SqlPort, m: TopicMeta): void {
   sql.run(
     `INSERT INTO topic_meta (id, name, topic_id, app_id, shard, max_msg_size, filter_type,
-       created_at, modified_at, next_seq, msg_count) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       created_at, modified_at, next_seq, msg_count, msg_retention_seconds, trace)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     m.name,
     m.topicId,
     m.appId,
@@ -62,15 +71,20 @@ export function insertTopicMeta(sql: SqlPort, m: TopicMeta): void {
     m.modifiedAt,
     m.nextSeq,
     m.msgCount,
+    m.msgRetentionSeconds,
+    m.trace,
   );
 }
 
 export function saveTopicMeta(sql: SqlPort, m: TopicMeta): void {
   sql.run(
-    "UPDATE topic_meta SET max_msg_size = ?, modified_at = ?, next_seq = ?, msg_count = ? WHERE id = 1",
+    `UPDATE topic_meta SET max_msg_size = ?, modified_at = ?, next_seq = ?, msg_count = ?,
+       msg_retention_seconds = ?, trace = ? WHERE id = 1`,
     m.maxMsgSize,
     m.modifiedAt,
     m.nextSeq,
     m.msgCount,
+    m.msgRetentionSeconds,
+    m.trace,
   );
 }

@@ -8,6 +8,7 @@ import type { ChoreReport } from "../chore-report";
 import { earliest } from "../chore-report";
 import { fail } from "../errors";
 import { randomSeqBase } from "../ids";
+import { TOPIC_LIMITS } from "../limits";
 import { attempt, type Outcome } from "../outcome";
 import {
   forgetExpiredRequests,
@@ -55,6 +56,15 @@ export interface NewTopic {
   appId: string;
   maxMsgSize: number;
   filterType: FilterType;
+  msgRetentionSeconds?: number;
+  trace?: number;
+}
+
+/** What SetTopicAttributes / ModifyCmqTopicAttribute may change. */
+export interface TopicSettings {
+  maxMsgSize?: number;
+  msgRetentionSeconds?: number;
+  trace?: number;
 }
 
 export interface TopicView {
@@ -63,9 +73,13 @@ export interface TopicView {
   appId: string;
   maxMsgSize: number;
   filterType: FilterType;
+  msgRetentionSeconds: number;
+  trace: number;
   msgCount: number;
   createdAt: number;
   modifiedAt: number;
+  /** Filled in by attributes(). */
+  subscriptionCount?: number;
 }
 
 export interface DueDeliveries {
@@ -86,6 +100,8 @@ function view(m: TopicMeta): TopicView {
     appId: m.appId,
     maxMsgSize: m.maxMsgSize,
     filterType: m.filterType,
+    msgRetentionSeconds: m.msgRetentionSeconds,
+    trace: m.trace,
     msgCount: m.msgCount,
     createdAt: m.createdAt,
     modifiedAt: m.modifiedAt,
@@ -173,6 +189,8 @@ export class TopicStore {
       if (this.findMeta()) fail({ kind: "topicAlreadyExists", topic: topic.name });
       const meta: TopicMeta = {
         ...topic,
+        msgRetentionSeconds: topic.msgRetentionSeconds ?? TOPIC_LIMITS.msgRetentionSeconds.default,
+        trace: topic.trace ?? 0,
         shard: 0,
         createdAt: now,
         modifiedAt: now,
@@ -185,12 +203,18 @@ export class TopicStore {
   }
 
   attributes(call: TopicCall): TopicView {
-    return this.change(call, view);
+    return this.change(call, (meta) => ({
+      ...view(meta),
+      subscriptionCount: this.subscriptions().length,
+    }));
   }
 
-  setMaxMsgSize(call: TopicCall, maxMsgSize: number, now: number): TopicView {
+  /** Changes the given settings; a shorter retention expires older messages at the next chores. */
+  setAttributes(call: TopicCall, patch: TopicSettings, now: number): TopicView {
     return this.change(call, (meta) => {
-      meta.maxMsgSize = maxMsgSize;
+      meta.maxMsgSize = patch.maxMsgSize ?? meta.maxMsgSize;
+      meta.msgRetentionSeconds = patch.msgRetentionSeconds ?? meta.msgRetentionSeconds;
+      meta.trace = patch.trace ?? meta.trace;
       meta.modifiedAt = now;
       return view(meta);
     });
@@ -323,6 +347,7 @@ export class TopicStore {
 
   nextChoreAt(): number | null {
     if (!this.schema.ready) return null;
-    return earliest(nextRequestExpiry(this.sql), this.findMeta() ? nextOutboxTime(this.sql) : null);
+    const meta = this.findMeta();
+    return earliest(nextRequestExpiry(this.sql), meta ? nextOutboxTime(this.sql, meta) : null);
   }
 }

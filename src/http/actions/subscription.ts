@@ -16,7 +16,7 @@ import type { Subscription } from "../../domain/topic/subscriptions";
 import { type Action, action } from "../action";
 import { isOwnAddress } from "../own-address";
 import { pageQuery, pagingParams } from "../param-schemas";
-import { queueObject, topicObject } from "../tenant";
+import { type ActionContext, catalogObject, queueObject, topicObject } from "../tenant";
 
 const names = { topicName: nameParam("topic"), subscriptionName: nameParam("subscription") };
 
@@ -29,7 +29,7 @@ const settings = {
   bindindKey: z.array(z.string()).optional(),
 };
 
-function settingsPatch(input: {
+export function settingsPatch(input: {
   notifyStrategy?: string;
   notifyContentFormat?: string;
   filterTag?: string[];
@@ -75,40 +75,71 @@ function subscriptionFields(appId: string, s: Subscription) {
   };
 }
 
+/** A new subscription as either API states it. */
+export interface SubscribeRequest {
+  topic: string;
+  name: string;
+  protocol: string;
+  endpoint: string;
+  settings: ReturnType<typeof settingsPatch>;
+}
+
+/**
+ * Subscribes, refusing a queue endpoint that does not exist and an HTTP endpoint that is
+ * cmq-edge itself; API 2.0's Subscribe and API 3.0's CreateCmqSubscribe both come here.
+ */
+export async function subscribeChecked(ctx: ActionContext, request: SubscribeRequest) {
+  const protocol = parseProtocol(request.protocol);
+  if (protocol === "queue" && !(await queueObject(ctx, request.endpoint).exists())) {
+    fail({ kind: "invalidEndpoint", reason: `queue ${request.endpoint} does not exist` });
+  }
+  // Pushes to cmq-edge itself would loop (or hammer its own API): subscribe a queue instead.
+  if (protocol === "http" && isOwnAddress(request.endpoint, ctx)) {
+    fail({
+      kind: "invalidEndpoint",
+      reason: "the endpoint is cmq-edge itself; subscribe a queue instead",
+    });
+  }
+  // Through the catalog, which indexes the subscriptions that push into each queue.
+  return unwrap(
+    await catalogObject(ctx).subscribe(
+      ctx.appId,
+      request.topic,
+      {
+        name: request.name,
+        subscriptionId: newObjectId("subscription"),
+        protocol,
+        endpoint: request.endpoint,
+        ...request.settings,
+      },
+      ctx.stamp,
+    ),
+  );
+}
+
 const Subscribe = action(
   z.object({ ...names, protocol: z.string(), endpoint: z.string(), ...settings }),
   async (ctx, input) => {
-    const protocol = parseProtocol(input.protocol);
-    const patch = settingsPatch(input);
-    if (protocol === "queue" && !(await queueObject(ctx, input.endpoint).exists())) {
-      fail({ kind: "invalidEndpoint", reason: `queue ${input.endpoint} does not exist` });
-    }
-    // Pushes to cmq-edge itself would loop (or hammer its own API): subscribe a queue instead.
-    if (protocol === "http" && isOwnAddress(input.endpoint, ctx)) {
-      fail({
-        kind: "invalidEndpoint",
-        reason: "the endpoint is cmq-edge itself; subscribe a queue instead",
-      });
-    }
-    const subscription = unwrap(
-      await topicObject(ctx, input.topicName).subscribe(
-        { topic: input.topicName, stamp: ctx.stamp },
-        {
-          name: input.subscriptionName,
-          subscriptionId: newObjectId("subscription"),
-          protocol,
-          endpoint: input.endpoint,
-          ...patch,
-        },
-      ),
-    );
+    const subscription = await subscribeChecked(ctx, {
+      topic: input.topicName,
+      name: input.subscriptionName,
+      protocol: input.protocol,
+      endpoint: input.endpoint,
+      settings: settingsPatch(input),
+    });
     return { subscriptionId: subscription.subscriptionId };
   },
 );
 
 const Unsubscribe = action(z.object(names), async (ctx, input) => {
-  const call = { topic: input.topicName, stamp: ctx.stamp };
-  unwrap(await topicObject(ctx, input.topicName).unsubscribe(call, input.subscriptionName));
+  unwrap(
+    await catalogObject(ctx).unsubscribe(
+      ctx.appId,
+      input.topicName,
+      input.subscriptionName,
+      ctx.stamp,
+    ),
+  );
   return {};
 });
 

@@ -31,7 +31,7 @@ function topicFields(view: TopicView) {
     topicId: view.topicId,
     msgCount: view.msgCount,
     maxMsgSize: view.maxMsgSize,
-    msgRetentionSeconds: TOPIC_LIMITS.msgRetentionSeconds,
+    msgRetentionSeconds: view.msgRetentionSeconds,
     createTime: unixSeconds(view.createdAt),
     lastModifyTime: unixSeconds(view.modifiedAt),
     filterType: view.filterType,
@@ -63,9 +63,7 @@ const CreateTopic = action(
     const size = input.maxMsgSize ?? TOPIC_LIMITS.maxMsgSize.default;
     const created = await catalogObject(ctx).createTopic(
       ctx.appId,
-      input.topicName,
-      size,
-      filterType,
+      { name: input.topicName, maxMsgSize: size, filterType },
       ctx.stamp,
     );
     return { topicId: unwrap(created).topicId };
@@ -102,7 +100,7 @@ const SetTopicAttributes = action(z.object({ ...topicName, maxMsgSize }), async 
   const view = unwrap(
     input.maxMsgSize === undefined
       ? await stub.attributes(call)
-      : await stub.setMaxMsgSize(call, input.maxMsgSize),
+      : await stub.setAttributes(call, { maxMsgSize: input.maxMsgSize }),
   );
   return topicFields(view);
 });

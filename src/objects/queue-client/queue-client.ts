@@ -157,6 +157,17 @@ export class QueueClient {
     });
   }
 
+  /** ClearCmqQueue: every shard purges its messages; the total removed. */
+  async purge(call: QueueCall): Promise<Outcome<number>> {
+    const r = this.routing;
+    return r.routed(async (shards) => {
+      const done = await r.everyShard(shards, (shard) =>
+        r.stub(shard).purge(r.call(call, shards, shard === 0)),
+      );
+      return done.ok ? ok(done.value.reduce((n, purged) => n + purged, 0)) : done;
+    });
+  }
+
   async exists(): Promise<boolean> {
     return this.routing.stub(0).exists();
   }
