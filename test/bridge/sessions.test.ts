@@ -6,6 +6,7 @@ import { CMD } from "../../tcp-bridge/src/codec/commands";
 import { writeFrame } from "../../tcp-bridge/src/codec/frame";
 import { decodeReply } from "../../tcp-bridge/src/codec/replies";
 import { encodeRequest } from "../../tcp-bridge/src/codec/requests";
+import { waitingIs } from "./probes";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 
 let stack: Stack;
@@ -15,6 +16,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
+
+const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 /** A raw socket to the bridge, with everything it receives until it closes. */
 async function rawSocket() {
@@ -62,10 +65,18 @@ describe("connection limits", () => {
     const queue = stack.name();
     await stack.http.createQueue(queue);
     const tcp = await stack.tcp();
-    const pulls = [tcp.pull(queue, 1), tcp.pull(queue, 1), tcp.pull(queue, 1)];
-    await vi.waitFor(() => expect(stack.bridge.server.inFlight).toBe(2));
+    const pulls = [tcp.pull(queue, 20), tcp.pull(queue, 20), tcp.pull(queue, 20)];
+    // Two parked on the queue, the third still unread on the socket.
+    await waitingIs(stack.http, queue, 2);
+    expect(stack.bridge.server.inFlight).toBe(2);
     expect(tcp.outstanding).toBe(3);
-    expect(await Promise.all(pulls)).toEqual([undefined, undefined, undefined]);
+    await stack.http.batchSendMessage(queue, ["a", "b"]);
+    // Two answered: the third is read now, and parks in turn.
+    await waitingIs(stack.http, queue, 1);
+    expect(tcp.outstanding).toBe(1);
+    await stack.http.sendMessage(queue, "c");
+    const bodies = (await Promise.all(pulls)).map((m) => text(m?.body));
+    expect(bodies.sort()).toEqual(["a", "b", "c"]);
   });
 
   it("closes a connection that declares a frame over the maximum, before reading its body", async () => {
@@ -140,10 +151,12 @@ describe("shutdown", () => {
       const queue = own.name();
       await own.http.createQueue(queue);
       const tcp = await own.tcp();
-      const pull = tcp.pull(queue, 1);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const pull = tcp.pull(queue, 20);
+      await waitingIs(own.http, queue, 1);
       const stopping = own.bridge.stop();
-      expect(await pull).toBeUndefined();
+      // The pull parked before the stop is still served: woken by a send, within the grace.
+      await own.http.sendMessage(queue, "during shutdown");
+      expect(text((await pull)?.body)).toBe("during shutdown");
       await stopping;
       await expect(
         (await import("../../tcp-bridge/src/client/tcp-client")).TcpClient.connect({
