@@ -145,7 +145,7 @@ const ERROR_TABLE: ErrorTable = {
   invalidName: (e) => ({
     code: PARAMS,
     module: { queue: 10020, topic: 10580, subscription: 10590 }[e.what],
-    text: `${e.what} name format error: must start with a letter and hold up to 64 letters, digits, - or _`,
+    text: `${e.what} name format error: ${JSON.stringify(e.name)} must start with a letter and hold up to 64 letters, digits, - or _`,
   }),
   emptyMessageBody: () => ({ code: PARAMS, module: 10120, text: "message body can't be empty" }),
   delayOutOfRange: (e) => ({
@@ -418,6 +418,9 @@ const ERROR_TABLE: ErrorTable = {
   }),
   internal: () => ({ code: 6000, module: 10050, text: "server internal error" }),
 };
+
+/** Every kind in the table, read from the table itself: what tests iterate to cover each row. */
+export const ERROR_KINDS = Object.keys(ERROR_TABLE) as CmqErrorKind[];
 
 /**
  * Maps an error to its CMQ code and the `(module)text` message CMQ clients expect, as the HTTP
