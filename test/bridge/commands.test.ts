@@ -198,6 +198,12 @@ describe("errors", () => {
     expect(attrs.activeMsgNum).toBe(1);
   });
 
+  it("answers a batch delete on a missing queue with 4440, as HTTP does, not a failure per handle", async () => {
+    const tcp = await stack.tcp();
+    expect((await rejection(tcp.batchDelete(stack.name(), [1n, 2n]))).result).toBe(4440);
+    expect((await rejection(tcp.delete(stack.name(), 1n))).result).toBe(4440);
+  });
+
   it("refuses bodies that are not UTF-8", async () => {
     const queue = stack.name();
     await stack.http.createQueue(queue);
