@@ -3,7 +3,7 @@
  * loopback port, plus clients for both: what the bridge integration tests run against.
  */
 
-import { localCredential, localDefaults } from "../../local/local-defaults";
+import { type LocalCredential, localCredential, localDefaults } from "../../local/local-defaults";
 import { startLocalWorker } from "../../local/local-worker";
 import { startBridge } from "../../tcp-bridge/src/bridge";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
@@ -12,8 +12,21 @@ import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
 
 export const CREDENTIALS = localCredential();
 
-export async function startStack(overrides: Partial<BridgeConfig> = {}) {
-  const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
+export interface StackOptions {
+  /** The Worker's CMQ_CREDENTIALS instead of the local default one (more tenants). */
+  credentials?: LocalCredential[];
+}
+
+export async function startStack(
+  overrides: Partial<BridgeConfig> = {},
+  options: StackOptions = {},
+) {
+  const secrets: Record<string, string> = {};
+  if (options.credentials) secrets.CMQ_CREDENTIALS = JSON.stringify(options.credentials);
+  const worker = await startLocalWorker(
+    new URL("../../wrangler.toml", import.meta.url).pathname,
+    secrets,
+  );
   const local = { CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN };
   const config = { ...readConfig([], local), port: 0, workerUrl: worker.url, ...overrides };
   const bridge = await startBridge(config);
@@ -23,6 +36,10 @@ export async function startStack(overrides: Partial<BridgeConfig> = {}) {
     worker,
     bridge,
     http: new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials: CREDENTIALS }),
+    /** An HTTP client signing as another tenant (see `credentials`). */
+    httpAs(credentials: LocalCredential) {
+      return new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials });
+    },
     async tcp(options: Partial<TcpClientOptions> = {}) {
       counter += 1;
       const client = await TcpClient.connect({

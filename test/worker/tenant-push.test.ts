@@ -62,9 +62,9 @@ async function delivered(
 }
 
 describe.each([
-  ["A", TENANT_A, "B", TENANT_B],
-  ["B", TENANT_B, "A", TENANT_A],
-])("tenant %s's HTTP subscription, and tenant %s", (_, owner, __, intruder) => {
+  ["A", "B", TENANT_A, TENANT_B],
+  ["B", "A", TENANT_B, TENANT_A],
+])("tenant %s's HTTP subscription, and tenant %s", (_, __, owner, intruder) => {
   const ownerHook = `http://owner-${appIdOf(owner)}.test/hook`;
   const intruderHook = `http://intruder-${appIdOf(intruder)}.test/hook`;
 

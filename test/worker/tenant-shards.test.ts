@@ -39,9 +39,9 @@ async function shardsOf(queueName: string, appId: string, shards: number) {
 }
 
 describe.each([
-  ["A", TENANT_A, "B", TENANT_B],
-  ["B", TENANT_B, "A", TENANT_A],
-])("tenant %s's sharded queue, and tenant %s", (_, owner, __, intruder) => {
+  ["A", "B", TENANT_A, TENANT_B],
+  ["B", "A", TENANT_B, TENANT_A],
+])("tenant %s's sharded queue, and tenant %s", (_, __, owner, intruder) => {
   const SHARDS = 4;
   const ownerApp = appIdOf(owner);
   const intruderApp = appIdOf(intruder);
