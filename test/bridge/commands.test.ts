@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
-import { tracked, waitingIs } from "./probes";
+import { rejection, tracked, waitingIs } from "./probes";
 import { type Stack, startStack } from "./stack";
 
 let stack: Stack;
@@ -12,16 +11,6 @@ afterAll(async () => {
 });
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-async function rejection(promise: Promise<unknown>): Promise<TcpRequestError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TcpRequestError) return e;
-    throw e;
-  }
-  throw new Error("expected an error reply");
-}
 
 describe("every command through the bridge", () => {
   it("sends, pulls and deletes single messages with uint64 ids and handles", async () => {

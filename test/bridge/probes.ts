@@ -1,9 +1,11 @@
 /**
  * Probes that prove a state of the Worker behind the bridge instead of sleeping until it is
- * probably reached: a test that needs a pull parked waits until the queue reports it parked.
+ * probably reached (a test that needs a pull parked waits until the queue reports it parked),
+ * and the error reply a TCP request must get.
  */
 import { expect, vi } from "vitest";
 import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
+import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
 
 /** Resolves once the queue reports `n` long polls waiting (GetQueueAttributes waitingReceiverNum). */
 export async function waitingIs(http: CmqHttpClient, queueName: string, n: number) {
@@ -26,4 +28,15 @@ export function tracked<T>(promise: Promise<T>) {
     },
   );
   return state;
+}
+
+/** The error reply a request was answered with; fails the test if it succeeded. */
+export async function rejection(promise: Promise<unknown>): Promise<TcpRequestError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof TcpRequestError) return e;
+    throw e;
+  }
+  throw new Error("expected an error reply");
 }

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { type TcpClient, TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
+import type { TcpClient } from "../../tcp-bridge/src/client/tcp-client";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
+import { rejection } from "./probes";
 import { type Stack, startStack } from "./stack";
 
 const [TENANT_A, TENANT_B] = TEST_CREDENTIALS as [
@@ -23,17 +24,6 @@ afterAll(async () => {
 });
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/** The TCP error result a request was answered with. */
-async function result(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TcpRequestError) return e.result;
-    throw e;
-  }
-  throw new Error("expected an error reply");
-}
 
 interface Tenant {
   name: string;
@@ -99,7 +89,10 @@ describe.each([
         ["batch publish", () => tcp.batchPublish(topic, ["i1", "i2"])],
       ];
       for (const [what, attempt] of attempts) {
-        expect({ what, result: await result(attempt()) }).toEqual({ what, result: 4440 });
+        expect({ what, result: (await rejection(attempt())).result }).toEqual({
+          what,
+          result: 4440,
+        });
       }
       expect(await state()).toEqual(baseline);
 
