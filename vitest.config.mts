@@ -38,6 +38,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: "conformance",
+          // One behaviour suite (*.case.test.ts) run by each transport's runner: the shared file
+          // defines its tests only when a runner calls it, so it never runs on its own.
+          include: ["test/conformance/**/*.test.ts"],
+          exclude: ["test/conformance/**/*.case.test.ts"],
+          environment: "node",
+          // Each runner starts a real Worker and a bridge; long polls and delays take seconds.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "local",
           include: ["test/local/**/*.test.ts"],
           environment: "node",

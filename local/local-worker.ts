@@ -34,10 +34,21 @@ export interface LocalWorker {
   dispose(): Promise<void>;
 }
 
-export async function startLocalWorker(configPath: string): Promise<LocalWorker> {
+/**
+ * `secrets` replace values of local/defaults.env for this Worker only (the bridge tests give it a
+ * second tenant); wrangler lets bindings passed here win over its env files.
+ */
+export async function startLocalWorker(
+  configPath: string,
+  secrets: Record<string, string> = {},
+): Promise<LocalWorker> {
+  const bindings = Object.fromEntries(
+    Object.entries(secrets).map(([name, value]) => [name, { type: "secret_text" as const, value }]),
+  );
   const worker = await unstable_startWorker({
     config: configPath,
     envFiles: [LOCAL_DEFAULTS_FILE],
+    bindings,
     dev: {
       // Tests and soaks run while the tree may be edited: a reload would fail in-flight requests.
       watch: false,

@@ -209,7 +209,7 @@ const ERROR_TABLE: ErrorTable = {
     api3: "InvalidParameterValue",
     code: PARAMS,
     module: { queue: 10020, topic: 10580, subscription: 10590 }[e.what],
-    text: `${e.what} name format error: must start with a letter and hold up to 64 letters, digits, - or _`,
+    text: `${e.what} name format error: ${JSON.stringify(e.name)} must start with a letter and hold up to 64 letters, digits, - or _`,
   }),
   emptyMessageBody: () => ({
     api3: "InvalidParameterValue",
@@ -594,6 +594,9 @@ const ERROR_TABLE: ErrorTable = {
     text: "server internal error",
   }),
 };
+
+/** Every kind in the table, read from the table itself: what tests iterate to cover each row. */
+export const ERROR_KINDS = Object.keys(ERROR_TABLE) as CmqErrorKind[];
 
 /**
  * Maps an error to its CMQ code and the `(module)text` message CMQ clients expect, as the HTTP

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { reject } from "../contract/cmq-zod";
+import type { CmqErrorData } from "../domain/errors";
 import { parseUint64 } from "../domain/ids";
 import { MAX_BATCH, type Range, type RangeWithDefault } from "../domain/limits";
 
@@ -12,35 +13,48 @@ type Ctx = z.core.$RefinementCtx;
 
 /**
  * An integer in `range`. `name` labels errors. An empty value counts as absent: SDKs send
- * `rewindSeconds=` or `routingKey=` for unset fields.
+ * `rewindSeconds=` or `routingKey=` for unset fields. `outOfRange` is the error for a value
+ * outside the range where CMQ has its own (cmq-api-http.md §6), else parameterOutOfRange.
  */
-export function intParam(name: string, range: Range) {
-  return z.string().transform((value, ctx) => integerWithin(value, name, range, ctx));
+export function intParam(name: string, range: Range, outOfRange?: CmqErrorData) {
+  return z.string().transform((value, ctx) => integerWithin(value, name, range, ctx, outOfRange));
 }
 
-/** Decimal `text` as an integer in `range`, or the CMQ error for it (API 3.0's schemas too). */
-export function integerWithin(text: string, name: string, range: Range, ctx: Ctx): number {
+/**
+ * Decimal `text` as an integer in `range`, or the CMQ error for it (API 3.0's schemas too);
+ * `outOfRange` replaces the generic range error where CMQ has its own code.
+ */
+export function integerWithin(
+  text: string,
+  name: string,
+  range: Range,
+  ctx: Ctx,
+  outOfRange?: CmqErrorData,
+): number {
   if (!/^-?[0-9]{1,16}$/.test(text)) {
     return reject(ctx, { kind: "parameterType", name, expected: "integer" });
   }
   const n = Number(text);
   if (n < range.min || n > range.max) {
-    return reject(ctx, {
-      kind: "parameterOutOfRange",
-      name,
-      detail: `${n} is not within ${range.min}-${range.max}`,
-    });
+    return reject(
+      ctx,
+      outOfRange ?? {
+        kind: "parameterOutOfRange",
+        name,
+        detail: `${n} is not within ${range.min}-${range.max}`,
+      },
+    );
   }
   return n;
 }
 
 /** An optional integer: absent or empty gives undefined. */
-export function optionalInt(name: string, range: Range) {
+export function optionalInt(name: string, range: Range, outOfRange?: CmqErrorData) {
   return z
     .string()
     .optional()
     .transform((v) => (v === "" ? undefined : v))
-    .pipe(intParam(name, range).optional());
+    .pipe(intParam(name, range, outOfRange).optional());
 }
 
 /**

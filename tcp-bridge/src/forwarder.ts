@@ -43,8 +43,11 @@ function fanOut<T>(outcome: Outcome<T[]>, count: number): (T | Failed)[] {
 export class Forwarder {
   readonly sends: Batcher<SendGroup & { queue: string }, Outcome<string[]>>;
   readonly publishes: Batcher<PublishGroup & { topic: string }, Outcome<string[]>>;
-  /** One item per frame: its handles; the result is one outcome per handle. */
-  readonly deletes: Batcher<{ queue: string; handles: string[] }, Outcome<null>[]>;
+  /**
+   * One item per frame: its handles; the result is one outcome per handle, or the whole call's
+   * failure (a missing queue fails the request, not each of its handles).
+   */
+  readonly deletes: Batcher<{ queue: string; handles: string[] }, Outcome<Outcome<null>[]>>;
   /** Pulls without a wait, by queue and visibility timeout; each frame gets its `max` at most. */
   readonly pulls: Batcher<PullItem, Outcome<BridgeMessage[]>>;
 
@@ -72,7 +75,7 @@ export class Forwarder {
       },
       (item) => weight(item),
     );
-    this.deletes = new Batcher(options, async (key, items) => {
+    this.deletes = new Batcher(options, async (key, items): Promise<Outcome<Outcome<null>[]>[]> => {
       const [appId] = split(key);
       const queue = items[0]?.queue ?? "";
       const outcome = await channel.call({
@@ -81,15 +84,12 @@ export class Forwarder {
         queue,
         handles: items.flatMap((i) => i.handles),
       });
-      const results = fanOut(
-        outcome,
-        items.reduce((n, i) => n + i.handles.length, 0),
-      );
+      if (!outcome.ok) return items.map(() => outcome);
       let offset = 0;
       return items.map((i) => {
-        const mine = results.slice(offset, offset + i.handles.length);
+        const mine = outcome.value.slice(offset, offset + i.handles.length);
         offset += i.handles.length;
-        return mine;
+        return { ok: true, value: mine };
       });
     });
     this.pulls = new Batcher(

@@ -112,7 +112,9 @@ const HANDLERS: HandlerTable = {
   },
 
   delete: async (r, { producer: { appId }, forwarder }) => {
-    const results = await forwarder.delete(appId, r.queue, r.handles.map(String));
+    const outcome = await forwarder.delete(appId, r.queue, r.handles.map(String));
+    if (!outcome.ok) return errorReply(outcome.error);
+    const results = outcome.value;
     if (!r.batch) {
       const [only] = results;
       if (only === undefined) return errorReply({ kind: "internal" });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
+import { rejection, tracked, waitingIs } from "./probes";
 import { type Stack, startStack } from "./stack";
 
 let stack: Stack;
@@ -11,16 +11,6 @@ afterAll(async () => {
 });
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-async function rejection(promise: Promise<unknown>): Promise<TcpRequestError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TcpRequestError) return e;
-    throw e;
-  }
-  throw new Error("expected an error reply");
-}
 
 describe("every command through the bridge", () => {
   it("sends, pulls and deletes single messages with uint64 ids and handles", async () => {
@@ -81,10 +71,13 @@ describe("every command through the bridge", () => {
     const queue = stack.name();
     await stack.http.createQueue(queue);
     const tcp = await stack.tcp();
-    const waiting = tcp.pull(queue, 20);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const waiting = tracked(tcp.pull(queue, 20));
+    // Parked on the queue first: a pull that answered at once would never show up here.
+    await waitingIs(stack.http, queue, 1);
+    expect(waiting.settled).toBe(false);
     await stack.http.sendMessage(queue, "from http");
-    expect(text((await waiting)?.body ?? new Uint8Array())).toBe("from http");
+    expect(text((await waiting.promise)?.body ?? new Uint8Array())).toBe("from http");
+    await waitingIs(stack.http, queue, 0);
   });
 
   it("answers each pipelined request as it completes: a parked pull does not hold back a send", async () => {
@@ -93,11 +86,12 @@ describe("every command through the bridge", () => {
     await stack.http.createQueue(empty);
     await stack.http.createQueue(other);
     const tcp = await stack.tcp();
-    const order: string[] = [];
-    const pull = tcp.pull(empty, 2).then(() => order.push("pull"));
-    const send = tcp.send(other, "quick").then(() => order.push("send"));
-    await Promise.all([pull, send]);
-    expect(order).toEqual(["send", "pull"]);
+    const pull = tracked(tcp.pull(empty, 20));
+    await waitingIs(stack.http, empty, 1);
+    expect(await tcp.send(other, "quick")).toBeTypeOf("bigint");
+    expect(pull.settled).toBe(false);
+    await stack.http.sendMessage(empty, "wake");
+    expect(text((await pull.promise)?.body ?? new Uint8Array())).toBe("wake");
   });
 
   it("coalesces concurrent sends to one queue into fewer object calls, each frame answered", async () => {
@@ -191,6 +185,12 @@ describe("errors", () => {
     expect(await tcp.send(queue, "still open")).toBeTypeOf("bigint");
     const attrs = await stack.http.ok("GetQueueAttributes", { queueName: queue });
     expect(attrs.activeMsgNum).toBe(1);
+  });
+
+  it("answers a batch delete on a missing queue with 4440, as HTTP does, not a failure per handle", async () => {
+    const tcp = await stack.tcp();
+    expect((await rejection(tcp.batchDelete(stack.name(), [1n, 2n]))).result).toBe(4440);
+    expect((await rejection(tcp.delete(stack.name(), 1n))).result).toBe(4440);
   });
 
   it("refuses bodies that are not UTF-8", async () => {

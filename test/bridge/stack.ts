@@ -3,7 +3,7 @@
  * loopback port, plus clients for both: what the bridge integration tests run against.
  */
 
-import { localCredential, localDefaults } from "../../local/local-defaults";
+import { type LocalCredential, localCredential, localDefaults } from "../../local/local-defaults";
 import { startLocalWorker } from "../../local/local-worker";
 import { startBridge } from "../../tcp-bridge/src/bridge";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
@@ -12,20 +12,36 @@ import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
 
 export const CREDENTIALS = localCredential();
 
+export interface StackOptions {
+  /** The Worker's CMQ_CREDENTIALS instead of the local default one (more tenants). */
+  credentials?: LocalCredential[];
+  /** Where the bridge's log lines go (tests that check them). */
+  log?: (message: string) => void;
+}
+
 export async function startStack(
   overrides: Partial<BridgeConfig> = {},
-  log: (message: string) => void = () => {},
+  options: StackOptions = {},
 ) {
-  const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
+  const secrets: Record<string, string> = {};
+  if (options.credentials) secrets.CMQ_CREDENTIALS = JSON.stringify(options.credentials);
+  const worker = await startLocalWorker(
+    new URL("../../wrangler.toml", import.meta.url).pathname,
+    secrets,
+  );
   const local = { CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN };
   const config = { ...readConfig([], local), port: 0, workerUrl: worker.url, ...overrides };
-  const bridge = await startBridge(config, log);
+  const bridge = await startBridge(config, options.log);
   const clients: TcpClient[] = [];
   let counter = 0;
   return {
     worker,
     bridge,
     http: new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials: CREDENTIALS }),
+    /** An HTTP client signing as another tenant (see `credentials`). */
+    httpAs(credentials: LocalCredential) {
+      return new CmqHttpClient({ endpoint: `${worker.url}/v2/index.php`, credentials });
+    },
     async tcp(options: Partial<TcpClientOptions> = {}) {
       counter += 1;
       const client = await TcpClient.connect({

@@ -4,10 +4,11 @@
  * local serving path `npm start` uses.
  */
 import { connect, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalWorker, startMiniflareWorker } from "../../local/local-worker";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
+import { waitingIs } from "./probes";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 
 let stack: Stack;
@@ -21,15 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([stack?.stop(), served?.dispose()]);
 });
-
-/** Resolves once the queue reports `n` long polls waiting. */
-async function waitingIs(http: CmqHttpClient, queueName: string, n: number) {
-  await vi.waitFor(
-    async () =>
-      expect((await http.ok("GetQueueAttributes", { queueName })).waitingReceiverNum).toBe(n),
-    { timeout: 10_000, interval: 20 },
-  );
-}
 
 async function counts(http: CmqHttpClient, queueName: string) {
   const { activeMsgNum, inactiveMsgNum } = await http.ok("GetQueueAttributes", { queueName });

@@ -68,8 +68,10 @@ describe("malformed requests", () => {
 describe("invalid parameters change nothing", () => {
   it.each<[string, Record<string, string | number>, string]>([
     ["SendMessage", { msgBody: "" }, "(10120)"],
-    ["SendMessage", { msgBody: "x", delaySeconds: 3601 }, "(10350)"],
-    ["SendMessage", { msgBody: "x", delaySeconds: -1 }, "(10350)"],
+    // cmq-api-http.md §4.7: a delay out of range is 4000/10692, as the TCP bridge answers it.
+    ["SendMessage", { msgBody: "x", delaySeconds: 3601 }, "(10692)"],
+    ["SendMessage", { msgBody: "x", delaySeconds: -1 }, "(10692)"],
+    ["BatchSendMessage", { "msgBody.1": "x", delaySeconds: 3601 }, "(10692)"],
     ["SendMessage", {}, "(10390)"],
     ["BatchSendMessage", { "msgBody.0": "a", "msgBody.2": "b" }, "(10380)"],
     ["ReceiveMessage", { pollingWaitSeconds: 31 }, "(10350)"],

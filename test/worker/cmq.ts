@@ -67,3 +67,26 @@ export async function createQueue(
   if (reply.code !== 0) throw new Error(`CreateQueue failed: ${reply.message}`);
   return queueName;
 }
+
+/** The appId a test credential belongs to (its tenant). */
+export function appIdOf(credentials: Credentials): string {
+  const found = TEST_CREDENTIALS.find((c) => c.secretId === credentials.secretId);
+  if (!found) throw new Error(`not a test credential: ${credentials.secretId}`);
+  return found.appId;
+}
+
+/** Calls an action as this tenant and throws unless its code is 0. */
+export async function cmqOk(
+  action: string,
+  params: Record<string, string | number>,
+  credentials: Credentials = TENANT_A,
+): Promise<Reply> {
+  const reply = await cmq(action, params, { credentials });
+  if (reply.code !== 0) throw new Error(`${action}: ${reply.code} ${reply.message}`);
+  return reply;
+}
+
+/** A reply without its requestId: what two reads of unchanged state must agree on. */
+export function withoutRequestId({ requestId: _, ...rest }: Reply) {
+  return rest;
+}

@@ -13,7 +13,11 @@ import { FailedReply } from "../respond";
 import { type ActionContext, queueObject } from "../tenant";
 
 const queueName = { queueName: nameParam("queue") };
-const delaySeconds = optionalInt("delaySeconds", DELAY_SECONDS);
+// CMQ answers a delay out of range with its own module code, 10692 (cmq-api-http.md §4.7).
+const delaySeconds = optionalInt("delaySeconds", DELAY_SECONDS, {
+  kind: "delayOutOfRange",
+  max: DELAY_SECONDS.max,
+});
 const pollingWaitSeconds = optionalInt("pollingWaitSeconds", POLLING_WAIT_SECONDS);
 
 /** Ids and handles travel as decimal strings; times as Unix seconds (§3, §4.9). */

@@ -1,9 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-/** Cases per frame fuzzing property: CMQ_FUZZ_FRAME_RUNS=100000 for the long mode. */
-const FRAME_RUNS = Number(process.env.CMQ_FUZZ_FRAME_RUNS ?? 2000);
-
 import { CMD } from "../../../tcp-bridge/src/codec/commands";
 import {
   type FrameError,
@@ -243,55 +240,6 @@ describe("framing", () => {
         },
       ),
       { numRuns: 500, seed: 7 },
-    );
-  });
-
-  it("only ever yields frames or a protocol error for random bytes", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 300 }),
-        fc.integer({ min: 1, max: 50 }),
-        (bytes, step) => {
-          const reader = new FrameReader(64);
-          for (let i = 0; i < bytes.length; i += step) {
-            const { frames, error } = reader.push(bytes.slice(i, i + step));
-            for (const frame of frames) {
-              expect(frame.length).toBeLessThanOrEqual(58);
-              const decoded = decodeRequest(frame);
-              expect(typeof decoded.ok).toBe("boolean");
-            }
-            if (error)
-              expect(["badMarker", "lengthTooSmall", "lengthTooLarge"]).toContain(error.kind);
-          }
-          expect(reader.pending).toBeLessThanOrEqual(64);
-        },
-      ),
-      { numRuns: FRAME_RUNS, seed: 11 },
-    );
-  });
-
-  it("decodes mutated valid frames to a request or an error, never a throw", () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...allFixtures),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
-          minLength: 1,
-          maxLength: 6,
-        }),
-        fc.integer({ min: 1, max: 64 }),
-        (fixture, edits, step) => {
-          const bytes = Uint8Array.from(fixture);
-          for (const [at, byte] of edits) bytes[at % bytes.length] = byte;
-          const reader = new FrameReader(4096);
-          for (let i = 0; i < bytes.length; i += step) {
-            const { frames, error } = reader.push(bytes.slice(i, i + step));
-            for (const frame of frames) expect(typeof decodeRequest(frame).ok).toBe("boolean");
-            if (error) break;
-          }
-          expect(reader.pending).toBeLessThanOrEqual(4096);
-        },
-      ),
-      { numRuns: FRAME_RUNS, seed: 13 },
     );
   });
 });

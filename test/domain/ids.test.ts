@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { type CmqErrorData, toWire } from "../../src/domain/errors";
 import {
   MAX_SEQ,
   messageIdOf,
@@ -8,29 +7,6 @@ import {
   receiptHandleOf,
 } from "../../src/domain/ids";
 import { utf8Length } from "../../src/domain/utf8";
-
-describe("error table", () => {
-  it.each<[CmqErrorData, number, string]>([
-    [{ kind: "noMessage" }, 7000, "(10200)no message"],
-    [{ kind: "queueNotFound", queue: "q" }, 4440, "(10100)queue is not existed, or deleted: q"],
-    [
-      { kind: "queueAlreadyExists", queue: "q" },
-      4000,
-      "(4460)queue is already existed,case insensitive: q",
-    ],
-    [{ kind: "receiptHandleInvalid" }, 4430, "(10260)receipt handle is invalid"],
-    [{ kind: "unknownAction", action: "Foo" }, 4000, "(10430)action name Foo is not existed"],
-    [{ kind: "signatureMismatch" }, 4100, "(10030)authentication failed"],
-    [
-      { kind: "queueFull", limit: 5 },
-      4410,
-      "(10240)reach maximum retention number of message (maxMsgHeapNum 5)",
-    ],
-    [{ kind: "deletePartiallyFailed" }, 6010, "(10150)delete message partially failed"],
-  ])("maps %j to code %i", (error, code, message) => {
-    expect(toWire(error)).toEqual({ code, message });
-  });
-});
 
 describe("ids", () => {
   it("composes and parses receipt handles with shard, seq and delivery tag", () => {
