@@ -3,9 +3,7 @@
  * SendMessage against the same Worker in the same run, and the ratio. The Worker runs in process
  * through wrangler (loopback, storage in memory); the bridge runs in this process.
  *
- * Then the same on a queue of `--shards` shards, and the ratios to RabbitMQ's durable publish with
- * confirms and consume+ack at 64 in flight, measured on this machine class (issue 8's figures;
- * the peer does not run here).
+ * Then the same on a queue of `--shards` shards. RabbitMQ in the same run: `npm run bench:peers`.
  *
  *   npm run bench:tcp -- [--seconds 5] [--connections 4] [--in-flight 64] [--shards 4]
  */
@@ -32,8 +30,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const inFlight = Number(values["in-flight"]);
 const BODY = "x".repeat(1024);
-/** RabbitMQ 3.10 at 64 in flight, 1 KiB persistent messages, on this 2-core machine class. */
-const RABBITMQ = { publishConfirm: 12_700, consumeAck: 23_800 };
 const credentials = localCredential();
 
 const worker = await startMiniflareWorker({
@@ -107,31 +103,16 @@ try {
   );
   const { sends, pulls, deletes } = bridge.forwarder;
   const coalescing = { send: sends.stats, pull: pulls.stats, delete: deletes.stats };
-  const rate = (r: { messages: number; seconds: number }) => r.messages / r.seconds;
-  const best = {
-    send: Math.max(rate(tcpSend), rate(shardedSend)),
-    pullDelete: Math.max(rate(tcpPullDelete), rate(shardedPullDelete)),
-  };
-  report(
-    "TCP",
-    [
-      { result: httpSend },
-      { result: tcpSend, versus: httpSend.name },
-      { result: tcpPullDelete, versus: httpSend.name },
-      { result: shardedSend, versus: tcpSend.name },
-      { result: shardedPullDelete, versus: tcpPullDelete.name },
-    ],
-    {
-      sendVsRabbitMq: best.send / RABBITMQ.publishConfirm,
-      pullDeleteVsRabbitMq: best.pullDelete / RABBITMQ.consumeAck,
-    },
-  );
+  report("TCP", [
+    { result: httpSend },
+    { result: tcpSend, versus: httpSend.name },
+    { result: tcpPullDelete, versus: httpSend.name },
+    { result: shardedSend, versus: tcpSend.name },
+    { result: shardedPullDelete, versus: tcpPullDelete.name },
+  ]);
   for (const [what, stats] of Object.entries(coalescing)) {
     console.log(`${what} coalescing: ${stats.items} frames in ${stats.calls} object calls`);
   }
-  console.log(
-    `best TCP send ÷ RabbitMQ publish+confirm (${RABBITMQ.publishConfirm}/s): ${(best.send / RABBITMQ.publishConfirm).toFixed(2)}×; best pull+delete ÷ RabbitMQ consume+ack (${RABBITMQ.consumeAck}/s): ${(best.pullDelete / RABBITMQ.consumeAck).toFixed(2)}×`,
-  );
 } finally {
   for (const c of clients) c.close();
   await bridge.stop();
