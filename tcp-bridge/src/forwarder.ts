@@ -7,9 +7,9 @@
 import { randomUUID } from "node:crypto";
 import type { PublishCall, SendCall } from "../../src/contract/bridge-calls";
 import type { BridgeMessage } from "../../src/contract/bridge-results";
+import { Batcher, type BatcherOptions } from "../../src/domain/group-commit";
 import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
 import type { Outcome } from "../../src/domain/outcome";
-import { Batcher, type BatcherOptions } from "./batcher";
 import type { WorkerChannel } from "./worker-channel";
 
 /** A pull frame's share of a coalesced receive. */
