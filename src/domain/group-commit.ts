@@ -17,6 +17,12 @@ export interface BatcherOptions {
   maxItems: number;
   /** Total weight (bytes of bodies) merged into one call at most; one item always goes. */
   maxWeight: number;
+  /**
+   * Called as a submitter starts waiting for others' call; what it returns is called once its
+   * result is in. A Worker holds a timer here: a request whose only pending work is a promise
+   * another request will settle looks hung to the runtime, which cancels it.
+   */
+  whileWaiting?: () => () => void;
 }
 
 interface Entry<Item, Result> {
@@ -60,14 +66,19 @@ export class Batcher<Item, Result> {
     };
     lane.waiting.push(entry);
     this.schedule(key, lane);
-    for (;;) {
-      const turn: Turn<Item, Result> = await Promise.race([
-        entry.done.promise.then((result) => ({ result })),
-        entry.lead.promise.then((batch) => ({ batch })),
-      ]);
-      if ("result" in turn) return turn.result;
-      entry.lead = Promise.withResolvers();
-      await this.run(key, lane, turn.batch);
+    const done = this.options.whileWaiting?.() ?? (() => {});
+    try {
+      for (;;) {
+        const turn: Turn<Item, Result> = await Promise.race([
+          entry.done.promise.then((result) => ({ result })),
+          entry.lead.promise.then((batch) => ({ batch })),
+        ]);
+        if ("result" in turn) return turn.result;
+        entry.lead = Promise.withResolvers();
+        await this.run(key, lane, turn.batch);
+      }
+    } finally {
+      done();
     }
   }
 

@@ -107,6 +107,8 @@ export const MAX_BATCH = 16;
  * within the statement's bound-parameter limit (src/domain/sql.ts).
  */
 export const MAX_COALESCED_RECEIVE = 64;
+/** Receipt handles one (coalesced) delete call may carry: HTTP requests or TCP frames together. */
+export const MAX_COALESCED_DELETE = 256;
 /** Sum of message bodies in one batch send (ERRTAB 4470/10300). */
 export const MAX_BATCH_BYTES = 1_048_576;
 export const DELAY_SECONDS: Range = { min: 0, max: 3600 };

@@ -4,8 +4,8 @@ import type { RequestStamp } from "../domain/replay-guard";
 import { QueueClient } from "../objects/queue-client/queue-client";
 import type { Receiver } from "../objects/receiver";
 
-/** Whose objects: the Worker's bindings and the tenant's appId. */
-export type Tenant = Pick<ActionContext, "env" | "appId">;
+/** Whose objects: the Worker's bindings and the tenant's appId (and the request, if any). */
+export type Tenant = Pick<ActionContext, "env" | "appId" | "receiver">;
 
 export interface ActionContext {
   env: Env;
@@ -24,7 +24,7 @@ export interface ActionContext {
 
 /** The queue's objects, one or many (src/objects/queue-client/). */
 export function queueObject(ctx: Tenant, queueName: string): QueueClient {
-  return new QueueClient(ctx.env, ctx.appId, queueName);
+  return new QueueClient(ctx.env, ctx.appId, queueName, ctx.receiver);
 }
 
 export function catalogObject(ctx: Tenant) {

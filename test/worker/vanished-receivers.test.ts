@@ -67,13 +67,13 @@ describe("receivers that go away", () => {
     await cmq("SendMessage", { queueName, msgBody: "kept" });
     const gone = new AbortController();
     gone.abort();
-    const queue = new QueueClient(env, TENANT_A.appId, queueName);
     const cleanUp: Promise<unknown>[] = [];
-    const outcome = await queue.receive(
-      { queue: queueName },
-      { max: 1, waitSeconds: 0 },
-      { signal: gone.signal, waitUntil: (work) => cleanUp.push(work) },
-    );
+    const receiver = {
+      signal: gone.signal,
+      waitUntil: (work: Promise<unknown>) => cleanUp.push(work),
+    };
+    const queue = new QueueClient(env, TENANT_A.appId, queueName, receiver);
+    const outcome = await queue.receive({ queue: queueName }, { max: 1, waitSeconds: 0 });
     expect(outcome).toEqual({ ok: false, error: { kind: "noMessage" } });
     await Promise.all(cleanUp);
 

@@ -6,7 +6,7 @@
  */
 import { deliveryTag, parseReceiptHandle, type ReceiptRef } from "../ids";
 import type { Outcome } from "../outcome";
-import { inList, type SqlPort } from "../sql";
+import { boundChunks, inList, type SqlPort } from "../sql";
 import { classify, count } from "./counters";
 import type { QueueMeta } from "./meta";
 import { trace } from "./trace";
@@ -22,7 +22,8 @@ interface HeldRow {
 
 /**
  * Deletes the messages the handles point at. Mutates `meta` (counters).
- * In: handles (≤ 16), now. Out: one result per handle, in order. Fails: never as a whole; a stale,
+ * In: handles (≤ MAX_COALESCED_DELETE), now. Out: one result per handle, in order. Fails: never
+ * as a whole; a stale,
  * foreign or malformed handle gets receiptHandleInvalid in its slot.
  */
 export function deleteByHandles(
@@ -37,10 +38,10 @@ export function deleteByHandles(
   });
   const seqs = [...new Set(refs.flatMap((r) => (r ? [r.seq] : [])))];
   const rows = new Map<number, HeldRow>();
-  if (seqs.length > 0) {
+  for (const chunk of boundChunks(seqs)) {
     for (const row of sql.all<HeldRow>(
-      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN ${inList(seqs.length)}`,
-      ...seqs,
+      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN ${inList(chunk.length)}`,
+      ...chunk,
     )) {
       rows.set(row.seq, row);
     }
@@ -74,17 +75,19 @@ function isCurrentHandle(ref: ReceiptRef, row: HeldRow, now: number): boolean {
 
 /** Moves rows to the rewindable table when the queue keeps deleted messages, else drops them. */
 function removeMessages(sql: SqlPort, meta: QueueMeta, seqs: number[], now: number): void {
-  const list = inList(seqs.length);
-  if (meta.attributes.rewindSeconds > 0) {
-    sql.run(
-      `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count, deleted_at,
-         origin_queue, origin_pub_time, origin_dequeue_count)
-       SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count, ?,
-         origin_queue, origin_pub_time, origin_dequeue_count FROM message WHERE seq IN ${list}`,
-      now,
-      ...seqs,
-    );
-    meta.counters.rewindable += seqs.length;
+  for (const chunk of boundChunks(seqs, 1, 1)) {
+    const list = inList(chunk.length);
+    if (meta.attributes.rewindSeconds > 0) {
+      sql.run(
+        `INSERT INTO rewindable (seq, body, enqueued_at, first_dequeued_at, dequeue_count,
+           deleted_at, origin_queue, origin_pub_time, origin_dequeue_count)
+         SELECT seq, body, enqueued_at, first_dequeued_at, dequeue_count, ?,
+           origin_queue, origin_pub_time, origin_dequeue_count FROM message WHERE seq IN ${list}`,
+        now,
+        ...chunk,
+      );
+      meta.counters.rewindable += chunk.length;
+    }
+    sql.run(`DELETE FROM message WHERE seq IN ${list}`, ...chunk);
   }
-  sql.run(`DELETE FROM message WHERE seq IN ${list}`, ...seqs);
 }

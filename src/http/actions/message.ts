@@ -45,7 +45,7 @@ async function sendOne(ctx: ActionContext, queue: string, bodies: string[], dela
 
 async function receive(ctx: ActionContext, queue: string, max: number, waitSeconds?: number) {
   const call = { queue, stamp: ctx.stamp };
-  return unwrap(await queueObject(ctx, queue).receive(call, { max, waitSeconds }, ctx.receiver));
+  return unwrap(await queueObject(ctx, queue).receive(call, { max, waitSeconds }));
 }
 
 const SendMessage = action(

@@ -20,7 +20,7 @@ import type {
 import type { BridgeMessage, BridgeResult } from "../../contract/bridge-results";
 import type { CmqErrorData } from "../../domain/errors";
 import { parseUint64 } from "../../domain/ids";
-import { MAX_BATCH } from "../../domain/limits";
+import { MAX_COALESCED_DELETE } from "../../domain/limits";
 import type { Outcome } from "../../domain/outcome";
 import type { ReceivedMessage } from "../../domain/queue/receive";
 import type { Receiver } from "../../objects/receiver";
@@ -53,8 +53,8 @@ async function auth(call: AuthCall, env: Env): Answer<"auth"> {
   return { ok: true, value: { appId: await verifyTcpAuth(call, authConfig(env)) } };
 }
 
-async function send(call: SendCall, env: Env): Answer<"send"> {
-  const stub = queueObject({ env, appId: call.appId }, call.queue);
+async function send(call: SendCall, env: Env, receiver: Receiver): Answer<"send"> {
+  const stub = queueObject({ env, appId: call.appId, receiver }, call.queue);
   const groups = call.groups.map(({ client, ...group }) => ({
     ...group,
     origin: { via: "tcp" as const, client: client ?? "unknown" },
@@ -63,9 +63,12 @@ async function send(call: SendCall, env: Env): Answer<"send"> {
   return outcome.ok ? { ok: true, value: outcome.value.map(ids) } : outcome;
 }
 
-/** The bridge's call is the receiver: it aborts when the bridge gives up on it (client gone). */
+/**
+ * The bridge's call is the receiver (every call's: message calls may share object calls with
+ * concurrent ones). A receive's ends when the bridge gives up on it (its client gone).
+ */
 async function receive(call: ReceiveCall, env: Env, receiver: Receiver): Answer<"receive"> {
-  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const stub = queueObject({ env, appId: call.appId, receiver }, call.queue);
   const outcome = await stub.receive(
     { queue: call.queue },
     {
@@ -74,21 +77,28 @@ async function receive(call: ReceiveCall, env: Env, receiver: Receiver): Answer<
       visibilityTimeoutSeconds: call.visibilityTimeoutSeconds,
       waiter: call.waiter,
     },
-    receiver,
   );
   if (outcome.ok) return { ok: true, value: outcome.value.map(message) };
   // An empty pull is a normal answer here; the bridge gives the TCP client its "no message".
   return outcome.error.kind === "noMessage" ? { ok: true, value: [] } : outcome;
 }
 
-async function cancelReceive(call: CancelReceiveCall, env: Env): Answer<"cancelReceive"> {
-  await queueObject({ env, appId: call.appId }, call.queue).cancelReceive(call.waiter);
+async function cancelReceive(
+  call: CancelReceiveCall,
+  env: Env,
+  receiver: Receiver,
+): Answer<"cancelReceive"> {
+  await queueObject({ env, appId: call.appId, receiver }, call.queue).cancelReceive(call.waiter);
   return { ok: true, value: null };
 }
 
-async function returnUnread(call: ReturnUnreadCall, env: Env): Answer<"returnUnread"> {
+async function returnUnread(
+  call: ReturnUnreadCall,
+  env: Env,
+  receiver: Receiver,
+): Answer<"returnUnread"> {
   const handles = call.handles.flatMap((h) => parseUint64(h) ?? []);
-  const outcome = await queueObject({ env, appId: call.appId }, call.queue).returnUnread(
+  const outcome = await queueObject({ env, appId: call.appId, receiver }, call.queue).returnUnread(
     { queue: call.queue },
     handles,
   );
@@ -121,17 +131,18 @@ async function parsedItems<I, T>(
   return { ok: true, value };
 }
 
-async function remove(call: DeleteCall, env: Env): Answer<"delete"> {
-  const stub = queueObject({ env, appId: call.appId }, call.queue);
+async function remove(call: DeleteCall, env: Env, receiver: Receiver): Answer<"delete"> {
+  const stub = queueObject({ env, appId: call.appId, receiver }, call.queue);
   return parsedItems(
     call.handles,
     parseUint64,
     () => MALFORMED,
     async (handles) => {
       const results: Outcome<void>[] = [];
-      // The store deletes up to MAX_BATCH handles per call.
-      for (let i = 0; i === 0 || i < handles.length; i += MAX_BATCH) {
-        const outcome = await stub.delete({ queue: call.queue }, handles.slice(i, i + MAX_BATCH));
+      // The store deletes up to MAX_COALESCED_DELETE handles per call.
+      const per = MAX_COALESCED_DELETE;
+      for (let i = 0; i === 0 || i < handles.length; i += per) {
+        const outcome = await stub.delete({ queue: call.queue }, handles.slice(i, i + per));
         if (!outcome.ok) return outcome;
         results.push(...outcome.value);
       }
@@ -147,8 +158,8 @@ async function publish(call: PublishCall, env: Env): Answer<"publish"> {
 }
 
 /** An id that is not a uint64 names no transaction message: that item fails, the others go on. */
-async function confirm(call: ConfirmCall, env: Env): Answer<"confirm"> {
-  const stub = queueObject({ env, appId: call.appId }, call.queue);
+async function confirm(call: ConfirmCall, env: Env, receiver: Receiver): Answer<"confirm"> {
+  const stub = queueObject({ env, appId: call.appId, receiver }, call.queue);
   return parsedItems(
     call.items,
     (item) => {
@@ -163,8 +174,9 @@ async function confirm(call: ConfirmCall, env: Env): Answer<"confirm"> {
 async function transactionQueries(
   call: TransactionQueriesCall,
   env: Env,
+  receiver: Receiver,
 ): Answer<"transactionQueries"> {
-  const stub = queueObject({ env, appId: call.appId }, call.queue);
+  const stub = queueObject({ env, appId: call.appId, receiver }, call.queue);
   const outcome = await stub.transactionQueries({ queue: call.queue }, call.producer, call.limit);
   if (!outcome.ok) return outcome;
   return {
@@ -183,20 +195,20 @@ export function runBridgeCall(
     case "auth":
       return auth(call, env);
     case "send":
-      return send(call, env);
+      return send(call, env, receiver);
     case "receive":
       return receive(call, env, receiver);
     case "cancelReceive":
-      return cancelReceive(call, env);
+      return cancelReceive(call, env, receiver);
     case "returnUnread":
-      return returnUnread(call, env);
+      return returnUnread(call, env, receiver);
     case "delete":
-      return remove(call, env);
+      return remove(call, env, receiver);
     case "publish":
       return publish(call, env);
     case "confirm":
-      return confirm(call, env);
+      return confirm(call, env, receiver);
     case "transactionQueries":
-      return transactionQueries(call, env);
+      return transactionQueries(call, env, receiver);
   }
 }

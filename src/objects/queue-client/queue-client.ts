@@ -31,8 +31,12 @@ import { cancelReceive, receive, returnUnread } from "./sharded-receive";
 export class QueueClient {
   private readonly routing: ShardRouting;
 
-  constructor(env: Env, appId: string, name: string) {
-    this.routing = new ShardRouting(env, appId, name);
+  /**
+   * `receiver`: the request this client serves, if any. Its long polls end when it goes away, and
+   * its message calls may share object calls with concurrent requests' (coalescing.ts).
+   */
+  constructor(env: Env, appId: string, name: string, receiver?: Receiver) {
+    this.routing = new ShardRouting(env, appId, name, receiver);
   }
 
   // --- Messages -------------------------------------------------------------------------------
@@ -43,24 +47,20 @@ export class QueueClient {
     return r.scatter(
       groups,
       (_, shards) => (stamp ? stamp.key : r.nextRotation()) % shards,
-      (shard, shards, part) => r.stub(shard).send(r.call(call, shards, true), part),
+      (shard, shards, part) => r.sendTo(shard, r.call(call, shards, true), part),
     );
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {
     const r = this.routing;
     return r.scatter(handles, shardOfHandle, (shard, shards, part) =>
-      r.stub(shard).delete(r.call(call, shards, true), part),
+      r.deleteFrom(shard, r.call(call, shards, true), part),
     );
   }
 
   /** See sharded-receive.ts: long polls, and receivers that go away. */
-  receive(
-    call: QueueCall,
-    request: ReceiveCall,
-    receiver?: Receiver,
-  ): Promise<Outcome<ReceivedMessage[]>> {
-    return receive(this.routing, call, request, receiver);
+  receive(call: QueueCall, request: ReceiveCall): Promise<Outcome<ReceivedMessage[]>> {
+    return receive(this.routing, call, request);
   }
 
   cancelReceive(waiter: string): Promise<void> {

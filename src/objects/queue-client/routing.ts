@@ -8,14 +8,19 @@
 import type { CmqErrorData } from "../../domain/errors";
 import { queueObjectName, queueShardName } from "../../domain/object-names";
 import type { Outcome } from "../../domain/outcome";
+import type { DeleteItemResult } from "../../domain/queue/delete";
 import type { QueueCall, QueueView } from "../../domain/queue/queue-store";
+import type { ReceivedMessage } from "../../domain/queue/receive";
+import type { SendGroup } from "../../domain/queue/send";
 import {
   type Failed,
   foldShardAnswers,
   groupByShard,
   mergeViews,
 } from "../../domain/queue/sharding";
-import type { QueueObject } from "../queue-object";
+import type { QueueObject, ReceiveCall } from "../queue-object";
+import type { Receiver } from "../receiver";
+import { coalescedDelete, coalescedReceiveNow, coalescedSend } from "./coalescing";
 
 export type QueueStub = DurableObjectStub<QueueObject>;
 
@@ -38,12 +43,55 @@ export class ShardRouting {
     private readonly env: Env,
     appId: string,
     name: string,
+    /** The request served, when there is one: its calls may be shared with its neighbours'. */
+    readonly receiver?: Receiver,
   ) {
     this.object = queueObjectName(appId, name);
   }
 
   stub(shard: number): QueueStub {
     return this.env.QUEUE.get(this.env.QUEUE.idFromName(queueShardName(this.object, shard)));
+  }
+
+  /**
+   * Whether a call may share its object call with concurrent requests' (coalescing.ts): one made
+   * for a request, carrying no stamp to record (every message operation).
+   */
+  private coalesces(call: QueueCall): boolean {
+    return (
+      this.receiver !== undefined && call.stamp === undefined && this.env.CMQ_COALESCE !== "off"
+    );
+  }
+
+  private part(shard: number, call: QueueCall) {
+    return { stub: this.stub(shard), call, keepAlive: this.receiver?.waitUntil };
+  }
+
+  sendTo(shard: number, call: QueueCall, groups: SendGroup[]) {
+    if (!this.coalesces(call)) return this.stub(shard).send(call, groups);
+    return coalescedSend(queueShardName(this.object, shard), { ...this.part(shard, call), groups });
+  }
+
+  deleteFrom(
+    shard: number,
+    call: QueueCall,
+    handles: bigint[],
+  ): Promise<Outcome<DeleteItemResult[]>> {
+    if (!this.coalesces(call)) return this.stub(shard).delete(call, handles);
+    const part = { ...this.part(shard, call), handles };
+    return coalescedDelete(queueShardName(this.object, shard), part);
+  }
+
+  /** What the shard has now, up to `request.max`, never waiting. */
+  receiveNowFrom(
+    shard: number,
+    call: QueueCall,
+    request: ReceiveCall,
+  ): Promise<Outcome<ReceivedMessage[]>> {
+    const now = { ...request, waitSeconds: 0 };
+    if (!this.coalesces(call)) return this.stub(shard).receive(call, now);
+    const part = { ...this.part(shard, call), request: now };
+    return coalescedReceiveNow(queueShardName(this.object, shard), part);
   }
 
   /** The count believed now. */

@@ -11,22 +11,23 @@ import type { ReceivedMessage } from "../../domain/queue/receive";
 import { shardOfHandle } from "../../domain/queue/sharding";
 import { clock } from "../clock";
 import type { ReceiveCall } from "../queue-object";
-import type { Receiver } from "../receiver";
 import { ok, type ShardRouting } from "./routing";
 
 const NO_MESSAGE: Outcome<never> = { ok: false, error: { kind: "noMessage" } };
 
 /**
  * Receive is replay-safe: no stamp to record. Fails with noMessage when the wait ends empty.
- * With a `receiver`, a wait it abandons is cancelled on every shard, and messages taken for it
- * after it left go back unread (a vanished client must not hide or dead-letter messages).
+ * For a request (the routing's receiver), what is there now comes in an object call shared with
+ * concurrent receives, and only an empty queue is waited on by a call of its own; a wait the
+ * request abandons is cancelled on every shard, and messages taken for it after it left go back
+ * unread (a vanished client must not hide or dead-letter messages).
  */
 export async function receive(
   routing: ShardRouting,
   call: QueueCall,
   request: ReceiveCall,
-  receiver?: Receiver,
 ): Promise<Outcome<ReceivedMessage[]>> {
+  const receiver = routing.receiver;
   if (!receiver) return receiveRouted(routing, call, request);
   // The invocation must outlive a client that leaves, or the clean-up below never runs.
   let finished = () => {};
@@ -75,11 +76,25 @@ function receiveRouted(
   request: ReceiveCall,
   signal?: AbortSignal,
 ): Promise<Outcome<ReceivedMessage[]>> {
-  return routing.routed((shards) =>
-    shards === 1
-      ? routing.stub(0).receive(routing.call(call, 1, false), request)
-      : receiveSharded(routing, call, request, shards, signal),
-  );
+  return routing.routed((shards) => {
+    if (shards > 1) return receiveSharded(routing, call, request, shards, signal);
+    const one = routing.call(call, 1, false);
+    if (!routing.receiver) return routing.stub(0).receive(one, request);
+    return receiveOne(routing, one, request);
+  });
+}
+
+/** What is there now, in a shared call; an empty queue then waited on by a call of its own. */
+async function receiveOne(
+  routing: ShardRouting,
+  call: QueueCall,
+  request: ReceiveCall,
+): Promise<Outcome<ReceivedMessage[]>> {
+  const now = await routing.receiveNowFrom(0, call, request);
+  if (now.ok && now.value.length > 0) return now;
+  if (!now.ok && now.error.kind !== "noMessage") return now;
+  if (request.waitSeconds === 0) return NO_MESSAGE;
+  return routing.stub(0).receive(call, request);
 }
 
 async function receiveSharded(
@@ -116,13 +131,14 @@ async function sweep(
 ): Promise<Outcome<ReceivedMessage[]>> {
   const taken: ReceivedMessage[] = [];
   for (let k = 0; k < shards && taken.length < request.max; k++) {
-    const outcome = await routing
-      .stub((start + k) % shards)
-      .receive(routing.call(call, shards, false), {
+    const outcome = await routing.receiveNowFrom(
+      (start + k) % shards,
+      routing.call(call, shards, false),
+      {
         ...request,
         max: request.max - taken.length,
-        waitSeconds: 0,
-      });
+      },
+    );
     if (outcome.ok) taken.push(...outcome.value);
     // Messages already taken are answered whatever a later shard says.
     else if (outcome.error.kind !== "noMessage") return taken.length > 0 ? ok(taken) : outcome;

@@ -21,7 +21,8 @@ async function listening(host: string): Promise<number> {
 }
 
 describe.runIf(process.platform === "linux")("portHolder", () => {
-  it.each(["127.0.0.1", "::1"])(
+  // Every address, so no other process can hold the same port number on another one meanwhile.
+  it.each(["0.0.0.0", "::"])(
     "names this process as the holder of a port it listens on at %s",
     async (host) => {
       const port = await listening(host);
