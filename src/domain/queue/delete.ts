@@ -18,6 +18,8 @@ interface HeldRow {
   seq: number;
   visible_at: number;
   dequeue_count: number;
+  /** 1 for a message a source queue dead-lettered here. */
+  dead_letter: number;
 }
 
 /**
@@ -39,7 +41,8 @@ export function deleteByHandles(
   const rows = new Map<number, HeldRow>();
   if (seqs.length > 0) {
     for (const row of sql.all<HeldRow>(
-      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN ${inList(seqs.length)}`,
+      `SELECT seq, visible_at, dequeue_count, origin_queue IS NOT NULL AS dead_letter FROM message
+       WHERE seq IN ${inList(seqs.length)}`,
       ...seqs,
     )) {
       rows.set(row.seq, row);
@@ -54,8 +57,10 @@ export function deleteByHandles(
     rows.delete(ref.seq);
     deleted.push(ref.seq);
     count(meta.counters, classify(meta.watermark, row), -1);
+    meta.deadLetterCount -= row.dead_letter;
     return { ok: true, value: undefined };
   });
+  meta.totals.deleted += deleted.length;
   if (deleted.length > 0) removeMessages(sql, meta, deleted, now);
   trace(
     sql,
