@@ -6,17 +6,19 @@
  */
 import { Router } from "itty-router";
 import { BRIDGE_ROUTE } from "../contract/bridge-calls";
-import { CmqError } from "../domain/errors";
+import { CmqError, toWire } from "../domain/errors";
 import { handleApi3Request } from "./api3/api3-endpoint";
 import { handleCmqRequest } from "./cmq-endpoint";
 import { handleBridgeRequest } from "./internal/bridge-route";
 import { handleMetricsRequest } from "./metrics/metrics-endpoint";
+import { noteRequest } from "./request-log";
 import { errorResponse } from "./respond";
 
-function toErrorResponse(error: unknown): Response {
-  if (error instanceof CmqError) return errorResponse(error.data);
-  console.error("unhandled error", error);
-  return errorResponse({ kind: "internal" });
+function toErrorResponse(error: unknown, request: Request): Response {
+  const data = error instanceof CmqError ? error.data : ({ kind: "internal" } as const);
+  if (!(error instanceof CmqError)) console.error("unhandled error", error);
+  noteRequest(request, { code: toWire(data).code });
+  return errorResponse(data);
 }
 
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorResponse });

@@ -15,6 +15,7 @@ import { clock } from "../../objects/clock";
 import { authenticate } from "../auth";
 import { bearerTokenMatches } from "../bearer-token";
 import { authConfig } from "../credentials";
+import { noteRequest } from "../request-log";
 import { readCmqRequest } from "../request-reading";
 import { catalogObject } from "../tenant";
 import { scrapeFamilies, type TenantScrape } from "./metric-families";
@@ -75,9 +76,11 @@ export async function handleMetricsRequest(request: Request, env: Env): Promise<
   try {
     tenants = await scrapedTenants(request, env);
   } catch (error) {
-    if (error instanceof CmqError) return refusal(error.data);
-    throw error;
+    if (!(error instanceof CmqError)) throw error;
+    noteRequest(request, { api: "metrics", code: toWire(error.data).code });
+    return refusal(error.data);
   }
+  noteRequest(request, { api: "metrics", code: 0 });
   const scrapes = await Promise.all(tenants.map((appId) => scrapeTenant(env, appId)));
   return new Response(renderPrometheus(scrapeFamilies(scrapes)), {
     headers: { "content-type": PROMETHEUS_CONTENT_TYPE },
