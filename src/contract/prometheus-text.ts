@@ -40,6 +40,16 @@ export function family<T>(
   };
 }
 
+/** A family of one unlabelled sample. */
+export function scalar(
+  name: string,
+  type: MetricFamily["type"],
+  help: string,
+  value: number,
+): MetricFamily {
+  return { name, type, help, samples: [{ labels: {}, value }] };
+}
+
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }

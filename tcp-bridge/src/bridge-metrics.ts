@@ -5,7 +5,7 @@
  * protocol errors by kind. Counting is a map increment on paths that already allocate a frame.
  * @module
  */
-import { family, type MetricFamily } from "../../src/contract/prometheus-text";
+import { family, type MetricFamily, scalar } from "../../src/contract/prometheus-text";
 import { CMD } from "./codec/commands";
 
 const COMMAND_NAMES = new Map<number, string>(
@@ -74,23 +74,13 @@ export class BridgeMetrics {
         ([, n]) => n,
       );
     const lanes = Object.entries(g.coalesced);
-    const one = <T>(value: T) => [value];
     return [
-      family(
-        "cmq_edge_bridge_connections",
-        "gauge",
-        "Client connections open now.",
-        one(g),
-        () => ({}),
-        (x) => x.connections,
-      ),
-      family(
+      scalar("cmq_edge_bridge_connections", "gauge", "Client connections open now.", g.connections),
+      scalar(
         "cmq_edge_bridge_connections_opened_total",
         "counter",
         "Client connections accepted.",
-        one(this),
-        () => ({}),
-        (x) => x.connectionsOpened,
+        this.connectionsOpened,
       ),
       byLabel(
         "cmq_edge_bridge_frames_received_total",
@@ -126,21 +116,17 @@ export class BridgeMetrics {
         ([op]) => ({ op }),
         ([, s]) => s.items,
       ),
-      family(
+      scalar(
         "cmq_edge_bridge_in_flight_requests",
         "gauge",
         "Requests being answered now, bridge-wide.",
-        one(g),
-        () => ({}),
-        (x) => x.inFlight,
+        g.inFlight,
       ),
-      family(
+      scalar(
         "cmq_edge_bridge_in_flight_limit",
         "gauge",
         "The bridge-wide in-flight budget; at it, connections stop being read.",
-        one(g),
-        () => ({}),
-        (x) => x.inFlightLimit,
+        g.inFlightLimit,
       ),
       byLabel(
         "cmq_edge_bridge_error_replies_total",

@@ -9,11 +9,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { localCredential, localDefaults } from "../../local/local-defaults";
 import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { type ProcessGroup, Sandbox, sleep } from "../fault/processes";
+import { type ProcessGroup, Sandbox } from "../fault/processes";
 import { parseExposition } from "../helpers/prometheus";
 
 const box = new Sandbox("local-start-metrics");
-const WAIT_MS = 60_000;
 let group: ProcessGroup | undefined;
 
 afterAll(async () => {
@@ -29,18 +28,6 @@ afterAll(async () => {
   box.remove();
 });
 
-/** The first output match of `pattern`, waiting for it to be printed. */
-async function printed(g: ProcessGroup, pattern: RegExp): Promise<RegExpExecArray> {
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline) {
-    const match = pattern.exec(g.output());
-    if (match) return match;
-    if (g.child.exitCode !== null) throw new Error(`exited first:\n${g.tail()}`);
-    await sleep(5);
-  }
-  throw new Error(`no output matching ${pattern} after ${WAIT_MS} ms:\n${g.tail()}`);
-}
-
 describe("npm start's metrics and request log", () => {
   it("serves both /metrics and prints one line per request with --log-requests", async () => {
     const ports = ["--http-port", "0", "--tcp-port", "0", "--https-port", "0"];
@@ -52,12 +39,8 @@ describe("npm start's metrics and request log", () => {
       "--persist-to",
       box.persistDir,
     ]);
-    const worker = (
-      await printed(group, /^ {4}Worker {2}(http:\/\/127\.0\.0\.1:\d+)\/metrics/m)
-    )[1];
-    const bridge = (
-      await printed(group, /^ {4}bridge {2}(http:\/\/127\.0\.0\.1:\d+\/metrics)/m)
-    )[1];
+    const worker = (await group.printed(/^ {4}Worker {2}(http:\/\/127\.0\.0\.1:\d+)\/metrics/m))[1];
+    const bridge = (await group.printed(/^ {4}bridge {2}(http:\/\/127\.0\.0\.1:\d+\/metrics)/m))[1];
 
     const http = new CmqHttpClient({
       endpoint: `${worker}/v2/index.php`,
@@ -66,8 +49,7 @@ describe("npm start's metrics and request log", () => {
     const queueName = `metrics-${Date.now().toString(36)}`;
     await http.ok("CreateQueue", { queueName });
     await http.ok("SendMessage", { queueName, msgBody: "hello" });
-    const line = await printed(
-      group,
+    const line = await group.printed(
       new RegExp(`^\\{"api":"cmq","action":"SendMessage","queue":"${queueName}".*\\}$`, "m"),
     );
     expect(JSON.parse(line[0])).toEqual({
