@@ -14,9 +14,10 @@ export interface LocalDefaults {
   /** CMQ_CREDENTIALS as the Worker reads it: a JSON list. */
   CMQ_CREDENTIALS: string;
   CMQ_BRIDGE_TOKEN: string;
+  CMQ_METRICS_TOKEN: string;
 }
 
-const NAMES = ["CMQ_CREDENTIALS", "CMQ_BRIDGE_TOKEN"] as const;
+const NAMES = ["CMQ_CREDENTIALS", "CMQ_BRIDGE_TOKEN", "CMQ_METRICS_TOKEN"] as const;
 
 /** The file's values as committed, whatever the environment says (what must never be deployed). */
 export function fileDefaults(): LocalDefaults {
@@ -38,6 +39,7 @@ export function localDefaults(env: NodeJS.ProcessEnv = process.env): LocalDefaul
   return {
     CMQ_CREDENTIALS: env.CMQ_CREDENTIALS || file.CMQ_CREDENTIALS,
     CMQ_BRIDGE_TOKEN: env.CMQ_BRIDGE_TOKEN || file.CMQ_BRIDGE_TOKEN,
+    CMQ_METRICS_TOKEN: env.CMQ_METRICS_TOKEN || file.CMQ_METRICS_TOKEN,
   };
 }
 

@@ -71,6 +71,8 @@ export interface MiniflareWorkerOptions {
   persistTo?: string;
   /** Opens the V8 inspector on this loopback port, for CPU profiles of the Worker and objects. */
   inspectorPort?: number;
+  /** The Worker logs one JSON line per request (CMQ_LOG_REQUESTS=1), printed on stdout. */
+  logRequests?: boolean;
 }
 
 /** wrangler reads `envFiles` here as `wrangler dev --env-file` does; its declarations omit it. */
@@ -100,6 +102,9 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     { envFiles: [LOCAL_DEFAULTS_FILE] },
   );
   const worker: Record<string, unknown> = { ...workerOptions };
+  if (options.logRequests) {
+    worker.bindings = { ...(worker.bindings as object), CMQ_LOG_REQUESTS: "1" };
+  }
   for (const key of UNUSED_OPTIONS) delete worker[key];
   for (const [key, value] of Object.entries(worker)) {
     const empty = Array.isArray(value)

@@ -16,6 +16,10 @@ export interface StartOptions {
   /** A certificate and key of your own; absent: one generated once into the state folder. */
   tlsCert?: string;
   tlsKey?: string;
+  /** The bridge's GET /metrics (Prometheus) on this loopback port. */
+  bridgeMetricsPort: number;
+  /** The Worker prints one JSON line per request (CMQ_LOG_REQUESTS). */
+  logRequests: boolean;
 }
 
 export type ParsedStart =
@@ -36,6 +40,11 @@ Options:
   --tls-cert <file>    a PEM certificate to serve https with (env CMQ_TLS_CERT; default: one
                        generated once into <persist-to>/https/)
   --tls-key <file>     its PEM private key (env CMQ_TLS_KEY)
+  --bridge-metrics-port <port>
+                       the TCP bridge's Prometheus metrics, GET /metrics (env
+                       CMQ_BRIDGE_METRICS_PORT; default 9464; 0 picks a free one)
+  --log-requests       print one JSON line per request the Worker serves: action, queue, code,
+                       ms (env CMQ_LOG_REQUESTS=1)
   -h, --help           print this and exit`;
 
 const OPTIONS = {
@@ -45,6 +54,8 @@ const OPTIONS = {
   "https-port": { type: "string" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
+  "bridge-metrics-port": { type: "string" },
+  "log-requests": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -54,11 +65,16 @@ const FALLBACKS = {
   "tcp-port": { env: "CMQ_TCP_PORT", default: String(TCP_LIMITS.port) },
   "persist-to": { env: "CMQ_PERSIST_TO", default: ".wrangler/state" },
   "https-port": { env: "CMQ_HTTPS_PORT", default: "8443" },
+  // 9464: the port Prometheus exporters of OpenTelemetry use by default.
+  "bridge-metrics-port": { env: "CMQ_BRIDGE_METRICS_PORT", default: "9464" },
 } as const;
 
 class UsageError extends Error {}
 
-function port(name: "http-port" | "tcp-port" | "https-port", text: string): number {
+function port(
+  name: "http-port" | "tcp-port" | "https-port" | "bridge-metrics-port",
+  text: string,
+): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
     throw new UsageError(
       `--${name} (or ${FALLBACKS[name].env}) must be a port number from 0 to 65535, got ${JSON.stringify(text)}`,
@@ -81,6 +97,8 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Parse
         httpsPort: port("https-port", get("https-port")),
         tlsCert: values["tls-cert"] ?? env.CMQ_TLS_CERT,
         tlsKey: values["tls-key"] ?? env.CMQ_TLS_KEY,
+        bridgeMetricsPort: port("bridge-metrics-port", get("bridge-metrics-port")),
+        logRequests: values["log-requests"] ?? env.CMQ_LOG_REQUESTS === "1",
       },
     };
   } catch (error) {

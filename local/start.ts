@@ -109,7 +109,9 @@ setInterval(() => {
  * Starts the bridge in start's own process group, with an IPC channel it reports on and that
  * stops it when start is gone; resolves with its address once it accepts connections.
  */
-function startBridge(workerUrl: string): Promise<{ host: string; port: number }> {
+function startBridge(
+  workerUrl: string,
+): Promise<{ host: string; port: number; metricsPort?: number }> {
   const child = spawn(
     process.execPath,
     [
@@ -122,6 +124,8 @@ function startBridge(workerUrl: string): Promise<{ host: string; port: number }>
       workerUrl,
       "--bridge-token",
       localDefaults().CMQ_BRIDGE_TOKEN,
+      "--metrics-port",
+      String(options.bridgeMetricsPort),
     ],
     {
       stdio: ["inherit", "inherit", "inherit", "ipc"],
@@ -138,7 +142,9 @@ function startBridge(workerUrl: string): Promise<{ host: string; port: number }>
         listening = true;
         resolve(m);
       } else {
-        console.error(`cmq-edge: ${portInUseMessage("TCP", m.port, "--tcp-port")}`);
+        const [what, flag] =
+          m.which === "tcp" ? ["TCP", "--tcp-port"] : ["Bridge metrics", "--bridge-metrics-port"];
+        console.error(`cmq-edge: ${portInUseMessage(what, m.port, flag)}`);
         stop(1);
       }
     });
@@ -161,6 +167,7 @@ try {
     configPath: new URL("../wrangler.toml", import.meta.url).pathname,
     port: options.httpPort,
     persistTo: options.persistTo,
+    logRequests: options.logRequests,
   });
 } catch (error) {
   if (!isAddressInUse(error)) throw error;
@@ -190,6 +197,9 @@ cmq-edge is running (local, persisted in ${options.persistTo}):
   HTTP listening on ${worker.url}/v2/index.php  (CMQ action API; any path works; API 3.0 at /)
   TCP listening on ${tcp.host}:${tcp.port}  (CMQ TCP protocol, through the bridge)
 ${httpsBanner(https)}
+  Metrics (Prometheus):
+    Worker  ${worker.url}/metrics  (authorization: Bearer <CMQ_METRICS_TOKEN of local/defaults.env>)
+    bridge  http://127.0.0.1:${tcp.metricsPort}/metrics${options.logRequests ? "\n  Logging one line per request (--log-requests)." : ""}
   Default credential (local/defaults.env CMQ_CREDENTIALS):
     secretId  ${credential.secretId}
     secretKey ${credential.secretKey}

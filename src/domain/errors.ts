@@ -66,6 +66,7 @@ export type CmqErrorData =
   | { kind: "bridgeUnauthorized" }
   | { kind: "noCredentialConfigured" }
   | { kind: "bridgeTokenNotConfigured" }
+  | { kind: "metricsUnauthorized" }
   | { kind: "transactionNotSupported" }
   | { kind: "transactionUnknown"; msgId: string }
   | { kind: "transactionStateInvalid"; state: number }
@@ -499,6 +500,13 @@ const ERROR_TABLE: ErrorTable = {
     code: AUTH,
     module: 10030,
     text: "the TCP bridge route is closed: no CMQ_BRIDGE_TOKEN is configured on this Worker: set it with `wrangler secret put CMQ_BRIDGE_TOKEN`",
+  }),
+  // GET /metrics with an Authorization header that is not the CMQ_METRICS_TOKEN secret.
+  metricsUnauthorized: () => ({
+    api3: "AuthFailure.InvalidAuthorization",
+    code: AUTH,
+    module: 10030,
+    text: "authentication failed: metrics token (or sign the request as a CMQ request)",
   }),
   transactionNotSupported: () => ({
     api3: "UnsupportedOperation",

@@ -181,3 +181,10 @@ export const CHORE_CHUNK_ROWS = 500;
  * and the probes' p99 from 87 to 273 ms; 1,000 gave 7.1 s and 123 ms).
  */
 export const EXPIRY_LOOKAHEAD_ROWS = 2 * CHORE_CHUNK_ROWS;
+
+/**
+ * GET /metrics' fan-out: each call to a tenant's catalog gathers at most `namesPerCall` queues or
+ * topics (an invocation's subrequests are limited; a 16-shard queue is 16 calls), and at most
+ * `parallelCalls` of those objects are asked at once.
+ */
+export const METRICS_LIMITS = { namesPerCall: 100, parallelCalls: 16 } as const;

@@ -6,6 +6,7 @@
 import type { Action } from "./action";
 import { DEAD_LETTER_ACTIONS } from "./actions/dead-letter";
 import { MESSAGE_ACTIONS } from "./actions/message";
+import { METRICS_ACTIONS } from "./actions/metrics";
 import { QUEUE_ACTIONS } from "./actions/queue";
 import { ROUTE_ACTIONS } from "./actions/route";
 import { SUBSCRIPTION_ACTIONS } from "./actions/subscription";
@@ -21,6 +22,7 @@ const BY_NAME = {
   ...ROUTE_ACTIONS,
   ...DEAD_LETTER_ACTIONS,
   ...TRACE_ACTIONS,
+  ...METRICS_ACTIONS,
 };
 
 /** An action's name as CMQ spells it. */

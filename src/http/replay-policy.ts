@@ -52,4 +52,6 @@ export const REPLAY_POLICY = {
   QueryQueueRoute: "harmless",
   QueryTopicRoute: "harmless",
   EdgeGetMessageTrace: "harmless",
+  EdgeGetQueueMetrics: "harmless",
+  EdgeListQueueMetrics: "harmless",
 } as const satisfies Record<ActionName, ReplayPolicy>;

@@ -6,21 +6,26 @@
  */
 import { Router } from "itty-router";
 import { BRIDGE_ROUTE } from "../contract/bridge-calls";
-import { CmqError } from "../domain/errors";
+import { CmqError, toWire } from "../domain/errors";
 import { handleApi3Request } from "./api3/api3-endpoint";
 import { handleCmqRequest } from "./cmq-endpoint";
 import { handleBridgeRequest } from "./internal/bridge-route";
+import { handleMetricsRequest } from "./metrics/metrics-endpoint";
+import { noteRequest } from "./request-log";
 import { errorResponse } from "./respond";
 
-function toErrorResponse(error: unknown): Response {
-  if (error instanceof CmqError) return errorResponse(error.data);
-  console.error("unhandled error", error);
-  return errorResponse({ kind: "internal" });
+function toErrorResponse(error: unknown, request: Request): Response {
+  const data = error instanceof CmqError ? error.data : ({ kind: "internal" } as const);
+  if (!(error instanceof CmqError)) console.error("unhandled error", error);
+  noteRequest(request, { code: toWire(data).code });
+  return errorResponse(data);
 }
 
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorResponse });
 
 router.post(BRIDGE_ROUTE, (request, env, ctx) => handleBridgeRequest(request, env, ctx));
+// Prometheus' scrape path; CMQ SDKs never GET it (they POST, or GET other paths).
+router.get("/metrics", (request, env) => handleMetricsRequest(request, env));
 // Tencent Cloud API 3.0 is told apart by its X-TC-Action header (its legacy signed form, by
 // Version=2020-02-17 among the form parameters, in cmq-endpoint.ts); all else is API 2.0.
 router.all("*", (request, env, ctx) =>

@@ -22,10 +22,12 @@ import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
 import type { QueueView } from "../domain/queue/queue-store";
 import type { RequestStamp } from "../domain/replay-guard";
 import { migrate } from "../domain/sql";
+import type { MetricsPage } from "../domain/tenant-metrics";
 import type { NewSubscription, Subscription } from "../domain/topic/subscriptions";
 import type { NewTopic, TopicView } from "../domain/topic/topic-store";
 import { AlarmSchedule } from "./alarm-schedule";
 import { clock } from "./clock";
+import { gatherQueues, gatherTopics } from "./metrics-gathering";
 import { NameLocks } from "./name-locks";
 import { QueueClient } from "./queue-client/queue-client";
 import { durableSql } from "./sql-adapter";
@@ -243,6 +245,22 @@ export class CatalogObject extends DurableObject<Env> {
 
   async list(kind: EntryKind, query: ListQuery, stamp?: RequestStamp): Promise<Outcome<ListPage>> {
     return this.alarms.afterChange(attempt(() => this.store.list(kind, query, stamp)));
+  }
+
+  /**
+   * GET /metrics: the metrics of one page of the tenant's queues or topics (metrics-gathering.ts);
+   * the Worker pages on, so no one invocation calls more than a page's objects.
+   */
+  async metricsPage(
+    appId: string,
+    kind: EntryKind,
+    offset: number,
+    limit: number,
+  ): Promise<MetricsPage> {
+    const page = this.store.list(kind, { offset, limit });
+    return kind === "queue"
+      ? gatherQueues(this.env, appId, page)
+      : gatherTopics(this.env, appId, page);
   }
 
   override async alarm(): Promise<void> {

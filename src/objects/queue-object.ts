@@ -10,6 +10,7 @@ import { attempt, attemptAsync, type Outcome } from "../domain/outcome";
 import type { HandOff } from "../domain/queue/dead-letter";
 import type { DeleteItemResult } from "../domain/queue/delete";
 import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
+import type { QueueMetrics } from "../domain/queue/metrics";
 import {
   type NewQueue,
   type QueueCall,
@@ -88,6 +89,13 @@ export class QueueObject extends DurableObject<Env> {
   async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
     const outcome = attempt(() => this.store.attributes(call, clock.now()));
     if (outcome.ok) outcome.value.waitingReceiverNum = this.waiters.size;
+    return this.alarms.afterChange(outcome);
+  }
+
+  /** The view with the stored totals, and the last hour when asked (src/domain/queue/metrics.ts). */
+  async metrics(call: QueueCall, withHistory: boolean): Promise<Outcome<QueueMetrics>> {
+    const outcome = attempt(() => this.store.metrics(call, clock.now(), withHistory));
+    if (outcome.ok) outcome.value.view.waitingReceiverNum = this.waiters.size;
     return this.alarms.afterChange(outcome);
   }
 

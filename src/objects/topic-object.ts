@@ -130,6 +130,13 @@ export class TopicObject extends DurableObject<Env> {
     );
   }
 
+  /** The topic's stored messages and its subscriptions' counts, for GET /metrics. */
+  async metrics(
+    call: TopicCall,
+  ): Promise<Outcome<{ view: TopicView; subscriptions: Subscription[] }>> {
+    return attempt(() => this.store.metrics(call));
+  }
+
   async listSubscriptions(
     call: TopicCall,
     query: { searchWord?: string; offset: number; limit: number },

@@ -16,6 +16,8 @@ export interface BridgeConfig extends ServerOptions {
   coalesceInFlight: number;
   /** How often queues with pending transaction messages are asked for due check-backs. */
   transactionPollMs: number;
+  /** Loopback port of GET /metrics (0 picks a free one); absent: not served. */
+  metricsPort?: number;
 }
 
 const FLAGS = {
@@ -42,6 +44,8 @@ const FLAGS = {
     env: "CMQ_TCP_SHUTDOWN_GRACE_MS",
     default: String(TCP_LIMITS.shutdownGraceMs),
   },
+  // Off unless set: a bridge opens no port it was not asked for (npm start asks for one).
+  "metrics-port": { env: "CMQ_BRIDGE_METRICS_PORT", default: "" },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -80,5 +84,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): BridgeConfig
     maxInFlightTotal: Math.max(1, integer("max-in-flight-total", get("max-in-flight-total"))),
     maxConnections: integer("max-connections", get("max-connections")),
     shutdownGraceMs: integer("shutdown-grace-ms", get("shutdown-grace-ms")),
+    ...(get("metrics-port") === ""
+      ? {}
+      : { metricsPort: integer("metrics-port", get("metrics-port")) }),
   };
 }

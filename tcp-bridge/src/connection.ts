@@ -7,6 +7,7 @@
  */
 import type { Socket } from "node:net";
 import type { CmqErrorData } from "../../src/domain/errors";
+import type { BridgeMetrics } from "./bridge-metrics";
 import { CMD } from "./codec/commands";
 import { type FrameError, FrameReader, writeFrame } from "./codec/frame";
 import { encodeReply, type TcpReply } from "./codec/replies";
@@ -31,6 +32,7 @@ export interface ConnectionDeps {
   /** Where producers' live connections are found for transaction check-backs. */
   producers: ProducerRegistry;
   log: (message: string) => void;
+  metrics: BridgeMetrics;
 }
 
 export interface ProducerRegistry {
@@ -57,6 +59,8 @@ export class Connection {
   private reading = true;
   /** Frames read but not started: at a limit they wait here and the socket pauses. */
   private readonly backlog: Uint8Array[] = [];
+  /** Frames of the backlog already counted as read (put back while the budget was spent). */
+  private readonly deferred = new Set<Uint8Array>();
   /** Requests being answered, with the head their reply must carry. */
   private readonly pending = new Map<Promise<void>, Head>();
   /** Aborts this connection's calls to the Worker when it closes. */
@@ -112,6 +116,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.backlog.length = 0;
+    this.deferred.clear();
     if (reason) this.log(`closing: ${reason}`);
     this.budget.forget(this.wake);
     if (this.producer) this.deps.producers.remove(this.producer, this);
@@ -138,6 +143,7 @@ export class Connection {
     this.backlog.push(...frames);
     this.pump();
     if (!error) return;
+    this.deps.metrics.protocolError(error.kind);
     if (error.kind === "lengthTooLarge") {
       this.refuseOversized(error);
       this.close(`protocol error: a frame of ${error.length} bytes > limit ${error.max}`);
@@ -173,11 +179,18 @@ export class Connection {
   private onFrame(frame: Uint8Array): void {
     const decoded = decodeRequest(frame);
     if (!decoded.ok) {
-      if (decoded.fatal) this.close(`protocol error: ${decoded.reason}`);
-      else this.write({ seqno: decoded.seqno, cmd: decoded.cmd, ...errorReply(decoded.error) });
+      if (decoded.fatal) {
+        this.deps.metrics.protocolError("undecodable");
+        this.close(`protocol error: ${decoded.reason}`);
+      } else {
+        this.deps.metrics.frameIn(decoded.cmd);
+        this.write({ seqno: decoded.seqno, cmd: decoded.cmd, ...errorReply(decoded.error) });
+      }
       return;
     }
     const r = decoded.request;
+    // A frame put back below (budget spent) comes through here again: count it once.
+    if (!this.deferred.delete(frame)) this.deps.metrics.frameIn(r.cmd);
     const head = { seqno: r.seqno, cmd: r.cmd };
     if (r.kind !== "auth" && this.producer === undefined && !this.authenticating) {
       // The Java SDK drops the connection on 306; so do we.
@@ -191,6 +204,7 @@ export class Connection {
       return;
     }
     if (!this.budget.take()) {
+      this.deferred.add(frame);
       this.backlog.unshift(frame);
       this.budget.wait(this.wake);
       return;
@@ -273,6 +287,7 @@ export class Connection {
 
   private write(reply: TcpReply): void {
     if (this.closed) return;
+    this.deps.metrics.frameOut(reply.cmd, reply.kind === "error" ? reply.result : undefined);
     this.send(writeFrame(encodeReply(reply)));
     if (this.socket.writableLength > REPLY_BUFFER_HARD_CAP)
       this.close("client does not read its replies");

@@ -60,12 +60,20 @@ try {
   bridge = await startBridge(config, log);
 } catch (error) {
   if (!isAddressInUse(error)) throw error;
+  // Node's error names the port it could not bind: the TCP port, or the metrics port.
+  const port = (error as { port?: number }).port ?? config.port;
+  const which = port === config.metricsPort && port !== config.port ? "metrics" : "tcp";
   // Under `npm start` the parent words it, naming its own option for the port.
-  if (!supervised) fail(portInUseMessage("TCP", config.port, "--port"), 1);
-  await tell({ type: "port-in-use", port: config.port });
+  if (!supervised) {
+    const [what, flag] = which === "tcp" ? ["TCP", "--port"] : ["Metrics", "--metrics-port"];
+    fail(portInUseMessage(what, port, flag), 1);
+  }
+  await tell({ type: "port-in-use", port, which });
   process.exit(1);
 }
 log(
   `listening on ${bridge.address.host}:${bridge.address.port}, forwarding to ${config.workerUrl}`,
 );
-await tell({ type: "listening", ...bridge.address });
+const metrics = bridge.metricsAddress;
+if (metrics) log(`metrics on http://${metrics.host}:${metrics.port}/metrics`);
+await tell({ type: "listening", ...bridge.address, metricsPort: metrics?.port });

@@ -4,6 +4,7 @@
  * grace period, answer the rest with an error, then close.
  */
 import { createServer, type Server } from "node:net";
+import type { BridgeMetrics } from "./bridge-metrics";
 import { Connection, type ConnectionLimits } from "./connection";
 import type { Forwarder } from "./forwarder";
 import { InFlightBudget } from "./in-flight-budget";
@@ -30,7 +31,8 @@ export class BridgeServer {
     forwarder: Forwarder,
     transactions: TransactionPoller,
     private readonly options: ServerOptions,
-    private readonly log: (message: string) => void = () => {},
+    private readonly log: (message: string) => void,
+    readonly metrics: BridgeMetrics,
   ) {
     this.budget = new InFlightBudget(options.maxInFlightTotal);
     const deps = {
@@ -38,6 +40,7 @@ export class BridgeServer {
       transactions,
       budget: this.budget,
       log,
+      metrics,
       producers: {
         add: (p: Producer, c: Connection) => {
           const key = producerKey(p);
@@ -52,6 +55,7 @@ export class BridgeServer {
     };
     this.server = createServer((socket) => {
       const connection = new Connection(socket, options, deps);
+      metrics.connectionsOpened++;
       this.connections.add(connection);
       socket.on("close", () => this.connections.delete(connection));
     });
@@ -74,6 +78,10 @@ export class BridgeServer {
 
   get inFlight(): number {
     return this.budget.inUse;
+  }
+
+  get inFlightLimit(): number {
+    return this.budget.max;
   }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */

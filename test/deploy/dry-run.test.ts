@@ -1,7 +1,8 @@
 /**
  * No deploy can ship the local defaults: `wrangler deploy --dry-run` for the top level (no --env,
  * what most people type) and for every [env.*] of wrangler.toml, searched for the default secret
- * keys and bridge token — in what it prints, the bundle, and the upload form it would send.
+ * keys, bridge token and metrics token — in what it prints, the bundle, and the upload form it
+ * would send.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -29,6 +30,7 @@ const targets: { name: string; args: string[] }[] = [
 const defaults = fileDefaults();
 const secrets: string[] = [
   defaults.CMQ_BRIDGE_TOKEN,
+  defaults.CMQ_METRICS_TOKEN,
   ...(JSON.parse(defaults.CMQ_CREDENTIALS) as { secretKey: string }[]).map((c) => c.secretKey),
 ];
 
@@ -69,11 +71,11 @@ async function dryRun(args: string[]): Promise<DryRun> {
 describe("wrangler deploy --dry-run ships no local default", () => {
   it("finds the environments to check in wrangler.toml", () => {
     expect(environments).toContain("production");
-    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
   });
 
   it.concurrent.each(targets)(
-    "$name: no default secret key or bridge token anywhere in the deploy",
+    "$name: no default secret key, bridge token or metrics token anywhere in the deploy",
     async ({ args }) => {
       const { texts, bindings } = await dryRun(args);
       expect([...texts.keys()]).toEqual(expect.arrayContaining(["output", "upload.form"]));
@@ -81,8 +83,8 @@ describe("wrangler deploy --dry-run ships no local default", () => {
         secrets.filter((secret) => text.includes(secret)).map((secret) => `${secret} in ${where}`),
       );
       expect(found).toEqual([]);
-      // Both come from the deployed Worker's secrets, never from a value in the upload.
-      for (const name of ["CMQ_CREDENTIALS", "CMQ_BRIDGE_TOKEN"]) {
+      // All come from the deployed Worker's secrets, never from a value in the upload.
+      for (const name of ["CMQ_CREDENTIALS", "CMQ_BRIDGE_TOKEN", "CMQ_METRICS_TOKEN"]) {
         expect(bindings.find((b) => b.name === name)).toEqual({ name, type: "inherit" });
       }
     },

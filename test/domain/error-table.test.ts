@@ -80,6 +80,7 @@ const SAMPLES: Sample = {
   bridgeUnauthorized: { kind: "bridgeUnauthorized" },
   noCredentialConfigured: { kind: "noCredentialConfigured" },
   bridgeTokenNotConfigured: { kind: "bridgeTokenNotConfigured" },
+  metricsUnauthorized: { kind: "metricsUnauthorized" },
   invalidAuthorization: { kind: "invalidAuthorization", reason: "no-scope-q9" },
   unknownVersion: { kind: "unknownVersion", version: "1999-01-01" },
   unknownParameter: { kind: "unknownParameter", name: "pName7" },
@@ -177,6 +178,7 @@ const EXPECTED: Record<CmqErrorKind, Expected> = {
   bridgeUnauthorized: { http: 4100, module: 10030 },
   noCredentialConfigured: { http: 4100, module: 10030 },
   bridgeTokenNotConfigured: { http: 4100, module: 10030 },
+  metricsUnauthorized: { http: 4100, module: 10030 },
   // own: API 3.0's failures (tdmq-api3.md §4) in API 2.0's terms, should an API 2.0 client meet one.
   invalidAuthorization: { http: 4100, module: 10030 },
   unknownVersion: { http: 4000, module: 10430 },

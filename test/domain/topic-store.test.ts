@@ -149,7 +149,7 @@ describe("delivery bookkeeping", () => {
     });
   });
 
-  it("retries a failed BACKOFF_RETRY delivery at its interval, then drops it and counts the drop", () => {
+  it("retries a failed BACKOFF_RETRY delivery at its interval, then drops it and counts each failure and the drop", () => {
     const t = newTopic();
     const s = t.subscribe({ notifyStrategy: "BACKOFF_RETRY" });
     t.publish(["x"]);
@@ -166,6 +166,7 @@ describe("delivery bookkeeping", () => {
     expect(t.outbox()).toEqual([]);
     expect(t.store.subscription(t.call, s.name)).toMatchObject({
       droppedCount: 1,
+      failedCount: 4,
       pendingCount: 0,
       lastError: "HTTP 500",
     });

@@ -171,6 +171,18 @@ export class ProcessGroup {
   tail(lines = 20): string {
     return this.output().split("\n").slice(-lines).join("\n");
   }
+
+  /** The first match of `pattern` in its output, as soon as it is printed; fails after `ms`. */
+  async printed(pattern: RegExp, ms = 60_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const match = pattern.exec(this.output());
+      if (match) return match;
+      if (this.child.exitCode !== null) throw new Error(`exited first:\n${this.tail()}`);
+      await sleep(5);
+    }
+    throw new Error(`no output matching ${pattern} after ${ms} ms:\n${this.tail()}`);
+  }
 }
 
 export class Sandbox {

@@ -7,13 +7,11 @@
  */
 import { connect, createServer, type Server } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type ProcessGroup, Sandbox, sleep } from "../fault/processes";
+import { type ProcessGroup, Sandbox } from "../fault/processes";
 
 const box = new Sandbox("local-start");
 const started: ProcessGroup[] = [];
 const STACK_FRAME = /^\s+at\s/m;
-/** Hang guard for a start to finish or print a line: beyond it the test fails. */
-const WAIT_MS = 60_000;
 
 afterEach(async () => {
   // Ctrl-C, as a user stops it; then nothing it started may be left.
@@ -48,18 +46,6 @@ async function finished(group: ProcessGroup): Promise<{ code: number | null; out
   // The watchdog ends last: wait until nothing of this start is left.
   expect(await group.gone(15_000), `left: ${group.left().join(", ")}`).toBe(true);
   return { code: child.exitCode, output: group.output() };
-}
-
-/** The first output line matching `pattern`, as soon as it is printed. */
-async function line(group: ProcessGroup, pattern: RegExp): Promise<RegExpExecArray> {
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline) {
-    const match = pattern.exec(group.output());
-    if (match) return match;
-    if (group.child.exitCode !== null) throw new Error(`exited first:\n${group.tail()}`);
-    await sleep(5);
-  }
-  throw new Error(`no line matching ${pattern} after ${WAIT_MS} ms:\n${group.tail()}`);
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -138,10 +124,10 @@ describe("npm start on a port already taken", () => {
 describe("npm start's listening lines", () => {
   it('prints "TCP listening" only once the bridge accepts connections', async () => {
     const group = npmStart("--http-port", "0", "--tcp-port", "0", "--persist-to", box.persistDir);
-    const tcp = await line(group, /^ {2}TCP listening on 127\.0\.0\.1:(\d+) /m);
+    const tcp = await group.printed(/^ {2}TCP listening on 127\.0\.0\.1:(\d+) /m);
     // Right when the line is there: a bridge still starting would refuse this.
     expect(await accepts(Number(tcp[1]))).toBe(true);
-    const http = await line(group, /^ {2}HTTP listening on http:\/\/127\.0\.0\.1:(\d+)\//m);
+    const http = await group.printed(/^ {2}HTTP listening on http:\/\/127\.0\.0\.1:(\d+)\//m);
     expect(await accepts(Number(http[1]))).toBe(true);
   });
 });

@@ -424,6 +424,8 @@ const PARAMS: Record<string, Param[]> = {
     optionalInt("rate", { min: 1, max: 1000 }),
   ],
   EdgeGetMessageTrace: [queueName, required("msgId", msgId, badHandle)],
+  EdgeGetQueueMetrics: [queueName],
+  EdgeListQueueMetrics: listPaging(1000, 50),
 };
 
 const extraKey = fc

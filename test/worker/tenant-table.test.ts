@@ -387,6 +387,18 @@ const otherRows: Row[] = [
     params: () => ({ queueName: a.queue, msgId: a.msgId }),
     outcome: { code: 4440 },
   },
+  {
+    action: "EdgeGetQueueMetrics",
+    against: "A's queue",
+    params: () => ({ queueName: a.queue }),
+    outcome: { code: 4440 },
+  },
+  {
+    action: "EdgeListQueueMetrics",
+    against: "A's queues",
+    params: () => ({ searchWord: a.prefix }),
+    outcome: { list: "queueList", empty: true },
+  },
 ];
 
 const ROWS = [...queueRows, ...messageRows, ...topicRows, ...subscriptionRows, ...otherRows];

@@ -162,13 +162,22 @@ export function removeMoved(
     seqs.map((seq) => ({ seq, event: "deadLettered", detail: { queue } })),
   );
   for (const chunk of boundChunks(seqs, 1, 1)) {
-    const gone = sql.all<{ seq: number; visible_at: number; dequeue_count: number }>(
+    const gone = sql.all<{
+      seq: number;
+      visible_at: number;
+      dequeue_count: number;
+      dead_letter: number;
+    }>(
       `DELETE FROM message WHERE visible_at = ? AND seq IN ${inList(chunk.length)}
-       RETURNING seq, visible_at, dequeue_count`,
+       RETURNING seq, visible_at, dequeue_count, origin_queue IS NOT NULL AS dead_letter`,
       DEAD,
       ...chunk,
     );
-    for (const row of gone) count(meta.counters, classify(meta.watermark, row), -1);
+    for (const row of gone) {
+      count(meta.counters, classify(meta.watermark, row), -1);
+      meta.deadLetterCount -= row.dead_letter;
+    }
+    meta.totals.deadLettered += gone.length;
   }
 }
 
@@ -204,6 +213,8 @@ export function acceptHandOff(
       const seq = meta.nextSeq++;
       count(meta.counters, classify(meta.watermark, { visible_at: now, seq, dequeue_count: 0 }), 1);
       const o = item.origin;
+      // Only a dead-letter move carries its origin; a redrive hands a message back as new.
+      if (o) meta.deadLetterCount += 1;
       sent.push({ seq, event: "sent", detail: { via: "handOff", client: o?.queue ?? item.key } });
       return [
         seq,

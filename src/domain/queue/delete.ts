@@ -18,6 +18,8 @@ interface HeldRow {
   seq: number;
   visible_at: number;
   dequeue_count: number;
+  /** 1 for a message a source queue dead-lettered here. */
+  dead_letter: number;
 }
 
 /**
@@ -40,7 +42,8 @@ export function deleteByHandles(
   const rows = new Map<number, HeldRow>();
   for (const chunk of boundChunks(seqs)) {
     for (const row of sql.all<HeldRow>(
-      `SELECT seq, visible_at, dequeue_count FROM message WHERE seq IN ${inList(chunk.length)}`,
+      `SELECT seq, visible_at, dequeue_count, origin_queue IS NOT NULL AS dead_letter FROM message
+       WHERE seq IN ${inList(chunk.length)}`,
       ...chunk,
     )) {
       rows.set(row.seq, row);
@@ -55,8 +58,10 @@ export function deleteByHandles(
     rows.delete(ref.seq);
     deleted.push(ref.seq);
     count(meta.counters, classify(meta.watermark, row), -1);
+    meta.deadLetterCount -= row.dead_letter;
     return { ok: true, value: undefined };
   });
+  meta.totals.deleted += deleted.length;
   if (deleted.length > 0) removeMessages(sql, meta, deleted, now);
   trace(
     sql,

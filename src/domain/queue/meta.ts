@@ -5,6 +5,7 @@
  */
 import { QUEUE_ATTRIBUTE_LIMITS, type QueueAttributeName } from "../limits";
 import type { SqlPort } from "../sql";
+import type { QueueTotals } from "./metrics";
 
 export type QueueAttributes = Record<QueueAttributeName, number>;
 
@@ -86,6 +87,12 @@ export interface QueueMeta {
   /** The generation of the latest purge (0: none yet), and the part still to remove. */
   purgeGen: number;
   purgeJob: PurgeJob | null;
+  /** Monotonic message totals (metrics.ts). */
+  totals: QueueTotals;
+  /** Messages held here that a source queue dead-lettered (origin_queue set). */
+  deadLetterCount: number;
+  /** The Unix minute of the newest history row (metrics.ts recordMinute); 0 before any. */
+  historyMinute: number;
 }
 
 interface MetaRow {
@@ -122,6 +129,15 @@ interface MetaRow {
   purge_gen: number;
   purge_cursor: number | null;
   purge_last: number | null;
+  sent_total: number;
+  received_total: number;
+  deleted_total: number;
+  dead_lettered_total: number;
+  expired_total: number;
+  redriven_total: number;
+  purged_total: number;
+  dead_letter_count: number;
+  history_minute: number;
 }
 
 const COLUMNS = [
@@ -157,6 +173,15 @@ const COLUMNS = [
   "purge_gen",
   "purge_cursor",
   "purge_last",
+  "sent_total",
+  "received_total",
+  "deleted_total",
+  "dead_lettered_total",
+  "expired_total",
+  "redriven_total",
+  "purged_total",
+  "dead_letter_count",
+  "history_minute",
 ] as const;
 
 function toRow(m: QueueMeta): (string | number | null)[] {
@@ -196,6 +221,15 @@ function toRow(m: QueueMeta): (string | number | null)[] {
     m.purgeGen,
     m.purgeJob?.cursor ?? null,
     m.purgeJob?.last ?? null,
+    m.totals.sent,
+    m.totals.received,
+    m.totals.deleted,
+    m.totals.deadLettered,
+    m.totals.expired,
+    m.totals.redriven,
+    m.totals.purged,
+    m.deadLetterCount,
+    m.historyMinute,
   ];
 }
 
@@ -241,6 +275,17 @@ function fromRow(r: MetaRow): QueueMeta {
       r.purge_cursor === null || r.purge_last === null
         ? null
         : { cursor: r.purge_cursor, last: r.purge_last },
+    totals: {
+      sent: r.sent_total,
+      received: r.received_total,
+      deleted: r.deleted_total,
+      deadLettered: r.dead_lettered_total,
+      expired: r.expired_total,
+      redriven: r.redriven_total,
+      purged: r.purged_total,
+    },
+    deadLetterCount: r.dead_letter_count,
+    historyMinute: r.history_minute,
   };
 }
 

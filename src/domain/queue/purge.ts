@@ -35,8 +35,13 @@ export function continuePurge(
 ): { purged: number; more: boolean } {
   const job = meta.purgeJob;
   if (!job) return { purged: 0, more: false };
-  const rows = sql.all<{ seq: number; visible_at: number; dequeue_count: number }>(
-    `SELECT seq, visible_at, dequeue_count FROM message
+  const rows = sql.all<{
+    seq: number;
+    visible_at: number;
+    dequeue_count: number;
+    dead_letter: number;
+  }>(
+    `SELECT seq, visible_at, dequeue_count, origin_queue IS NOT NULL AS dead_letter FROM message
      WHERE seq BETWEEN ? AND ? AND purge_gen < ? ORDER BY seq LIMIT ?`,
     job.cursor,
     job.last,
@@ -52,7 +57,11 @@ export function continuePurge(
       last.seq,
       meta.purgeGen,
     );
-    for (const row of rows) count(meta.counters, classify(meta.watermark, row), -1);
+    for (const row of rows) {
+      count(meta.counters, classify(meta.watermark, row), -1);
+      meta.deadLetterCount -= row.dead_letter;
+    }
+    meta.totals.purged += rows.length;
     trace(
       sql,
       meta,

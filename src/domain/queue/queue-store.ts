@@ -37,6 +37,7 @@ import {
   type Redrive,
   saveMeta,
 } from "./meta";
+import { type QueueMetrics, readHistory, recordMinute, zeroTotals } from "./metrics";
 import { continuePurge, startPurge } from "./purge";
 import {
   hasVisible,
@@ -141,6 +142,7 @@ export class QueueStore {
       const meta = this.requireMeta(call);
       recordRequest(this.sql, call.stamp);
       settle(this.sql, meta, now);
+      recordMinute(this.sql, meta, now);
       const result = fn(meta);
       saveMeta(this.sql, meta);
       return result;
@@ -177,6 +179,9 @@ export class QueueStore {
         redriveMoved: 0,
         purgeGen: 0,
         purgeJob: null,
+        totals: zeroTotals(),
+        deadLetterCount: 0,
+        historyMinute: 0,
       };
       insertMeta(this.sql, meta);
       return this.view(meta, now);
@@ -185,6 +190,16 @@ export class QueueStore {
 
   attributes(call: QueueCall, now: number): QueueView {
     return this.change(call, now, (meta) => this.view(meta, now));
+  }
+
+  /** The view with the stored totals, and the last hour minute by minute when asked. */
+  metrics(call: QueueCall, now: number, withHistory: boolean): QueueMetrics {
+    return this.change(call, now, (meta) => ({
+      view: this.view(meta, now),
+      deadLetterMsgNum: meta.deadLetterCount,
+      totals: { ...meta.totals },
+      ...(withHistory ? { history: readHistory(this.sql, meta, now) } : {}),
+    }));
   }
 
   /**
@@ -228,7 +243,7 @@ export class QueueStore {
   /** The next chunk of a running purge, in a transaction of its own; nothing once it is done. */
   continuePurge(now: number): { purged: number; more: boolean } {
     let step = { purged: 0, more: false };
-    this.bookkeep((meta) => {
+    this.bookkeep(now, (meta) => {
       settle(this.sql, meta, now);
       step = continuePurge(this.sql, meta, now);
     });
@@ -272,7 +287,7 @@ export class QueueStore {
 
   /** The dead-letter queue has taken these: delete them here. */
   movedToDeadLetter(seqs: readonly number[], now: number): void {
-    this.bookkeep((meta) => removeMoved(this.sql, meta, seqs, now));
+    this.bookkeep(now, (meta) => removeMoved(this.sql, meta, seqs, now));
   }
 
   /** Starts handing this queue's dead-lettered messages back to their sources. */
@@ -295,14 +310,15 @@ export class QueueStore {
   }
 
   redriven(seqs: readonly number[], now: number): void {
-    this.bookkeep((meta) => redriven(this.sql, meta, seqs, now));
+    this.bookkeep(now, (meta) => redriven(this.sql, meta, seqs, now));
   }
 
   /** Changes made by background work, for a queue that may have been deleted meanwhile. */
-  private bookkeep(fn: (meta: QueueMeta) => void): void {
+  private bookkeep(now: number, fn: (meta: QueueMeta) => void): void {
     this.sql.transaction(() => {
       const meta = this.findMeta();
       if (!meta) return;
+      recordMinute(this.sql, meta, now);
       fn(meta);
       saveMeta(this.sql, meta);
     });
@@ -353,6 +369,7 @@ export class QueueStore {
       let more = forgetExpiredRequests(this.sql, now);
       const meta = this.findMeta();
       if (meta) {
+        recordMinute(this.sql, meta, now);
         // Non-short-circuit: every chore gets its chunk in each run.
         more = settle(this.sql, meta, now) || more;
         more = continueRewind(this.sql, meta) || more;

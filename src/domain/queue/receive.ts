@@ -134,6 +134,7 @@ export function receiveBatch(
     if (dead.length === 0) break;
   }
   if (taken.length === 0) return { messages: [], deadLettered };
+  meta.totals.received += taken.length;
   const timeout = request.visibilityTimeoutSeconds ?? meta.attributes.visibilityTimeout;
   const nextVisible = now + timeout * 1000;
   sql.run(

@@ -68,6 +68,9 @@ export function redriven(
     );
     for (const row of gone) count(meta.counters, classify(meta.watermark, row), -1);
     meta.redriveMoved += gone.length;
+    // Only dead letters are redriven (redriveBatch).
+    meta.totals.redriven += gone.length;
+    meta.deadLetterCount -= gone.length;
   }
   if (meta.redrive) meta.redrive = { ...meta.redrive, moved: meta.redriveMoved, at: now };
 }

@@ -29,6 +29,7 @@ interface FrontRow {
   enqueued_at: number;
   visible_at: number;
   dequeue_count: number;
+  dead_letter: number;
 }
 
 /** The expired prefix (up to one chunk) of `table` in seq order. */
@@ -39,7 +40,9 @@ function expiredPrefix(sql: SqlPort, table: "message" | "rewindable", cutoff: nu
   );
   if (!oldest || oldest.enqueued_at >= cutoff) return [];
   const columns =
-    table === "message" ? "seq, enqueued_at, visible_at, dequeue_count" : "seq, enqueued_at";
+    table === "message"
+      ? "seq, enqueued_at, visible_at, dequeue_count, origin_queue IS NOT NULL AS dead_letter"
+      : "seq, enqueued_at";
   const front = sql.all<FrontRow>(
     `SELECT ${columns} FROM ${table} ORDER BY seq LIMIT ?`,
     CHORE_CHUNK_ROWS,
@@ -67,7 +70,11 @@ export function expireMessages(sql: SqlPort, meta: QueueMeta, now: number): bool
     now,
     rows.map((row) => ({ seq: row.seq, event: "expired" })),
   );
-  for (const row of rows) count(meta.counters, classify(meta.watermark, row), -1);
+  for (const row of rows) {
+    count(meta.counters, classify(meta.watermark, row), -1);
+    meta.deadLetterCount -= row.dead_letter;
+  }
+  meta.totals.expired += rows.length;
   return rows.length === CHORE_CHUNK_ROWS;
 }
 

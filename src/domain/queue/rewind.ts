@@ -122,13 +122,18 @@ export function continueRewind(sql: SqlPort, meta: QueueMeta): boolean {
     job.at,
   );
   const revivedWhere = "seq BETWEEN ?1 AND ?2 AND deleted_at <= ?3";
-  const revived = sql.all<{ seq: number; dequeue_count: number; enqueued_at: number }>(
+  const revived = sql.all<{
+    seq: number;
+    dequeue_count: number;
+    enqueued_at: number;
+    dead_letter: number;
+  }>(
     `INSERT INTO message (seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count,
        last_dequeued_at, origin_queue, origin_pub_time, origin_dequeue_count, purge_gen)
      SELECT seq, body, enqueued_at, enqueued_at, first_dequeued_at, dequeue_count,
        0, origin_queue, origin_pub_time, origin_dequeue_count, ?4 FROM rewindable
      WHERE ${revivedWhere}
-     RETURNING seq, dequeue_count, enqueued_at`,
+     RETURNING seq, dequeue_count, enqueued_at, origin_queue IS NOT NULL AS dead_letter`,
     job.cursor,
     end,
     job.at,
@@ -139,6 +144,7 @@ export function continueRewind(sql: SqlPort, meta: QueueMeta): boolean {
   meta.counters.rewindable -= revived.length;
   for (const row of revived) {
     count(meta.counters, classify(meta.watermark, { ...row, visible_at: row.enqueued_at }), 1);
+    meta.deadLetterCount += row.dead_letter;
   }
   meta.rewindJob = end >= job.last ? null : { ...job, cursor: end + 1 };
   return meta.rewindJob !== null;

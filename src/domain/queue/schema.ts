@@ -149,4 +149,31 @@ export const QUEUE_MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE message ADD COLUMN purge_gen INTEGER NOT NULL DEFAULT 0",
     ],
   },
+  {
+    version: 8,
+    statements: [
+      // Metrics (metrics.ts): monotonic message totals, raised with the change they count.
+      "ALTER TABLE queue_meta ADD COLUMN sent_total INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN received_total INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN deleted_total INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN dead_lettered_total INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN expired_total INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN redriven_total INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE queue_meta ADD COLUMN purged_total INTEGER NOT NULL DEFAULT 0",
+      // The dead letters a queue holds, kept like the other counts; counted once here for a
+      // queue that already holds some (one scan, when the object first runs this version).
+      "ALTER TABLE queue_meta ADD COLUMN dead_letter_count INTEGER NOT NULL DEFAULT 0",
+      "UPDATE queue_meta SET dead_letter_count = (SELECT COUNT(*) FROM message WHERE origin_queue IS NOT NULL)",
+      "ALTER TABLE queue_meta ADD COLUMN history_minute INTEGER NOT NULL DEFAULT 0",
+      // The last hour, one row a minute in slot minute % 60: the values as that minute began.
+      `CREATE TABLE metric_minute (
+        slot INTEGER PRIMARY KEY,
+        minute INTEGER NOT NULL,
+        depth INTEGER NOT NULL,
+        sent INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        deleted INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];

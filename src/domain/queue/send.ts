@@ -56,6 +56,7 @@ export function sendGroups(
     attempt(() => {
       if (group.transaction) return sendHalf(sql, meta, { ...group, ...group.transaction }, now);
       validateGroup(meta, group);
+      meta.totals.sent += group.bodies.length;
       const visibleAt = now + group.delaySeconds * 1000;
       return group.bodies.map((body) => {
         const seq = meta.nextSeq++;

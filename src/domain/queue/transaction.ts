@@ -78,6 +78,7 @@ function commit(sql: SqlPort, meta: QueueMeta, seq: number, now: number): boolea
     meta.purgeGen,
   );
   meta.counters.half -= 1;
+  meta.totals.sent += 1;
   count(
     meta.counters,
     classify(meta.watermark, { visible_at: visibleAt, seq, dequeue_count: 0 }),

@@ -138,6 +138,7 @@ export function recordFailure(
 ): void {
   const delay = permanent ? null : retryDelayMs(subscription.notifyStrategy, entry.retries + 1);
   const failure = { error, at: now };
+  sql.run("UPDATE subscription SET failed_count = failed_count + 1 WHERE id = ?", subscription.id);
   if (delay === null || now + delay > entry.publishedAt + lifetimeMs(meta)) {
     settleRows(sql, meta, subscription.id, [entry.seq], "dropped", failure);
     return;

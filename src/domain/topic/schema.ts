@@ -88,4 +88,11 @@ export const TOPIC_MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE topic_meta ADD COLUMN trace INTEGER NOT NULL DEFAULT 0",
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // Failed delivery attempts (each retry and the last one), for GET /metrics.
+      "ALTER TABLE subscription ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

@@ -40,6 +40,8 @@ export interface Subscription extends SubscriptionSettings {
   pendingCount: number;
   deliveredCount: number;
   droppedCount: number;
+  /** Delivery attempts that failed, each retry counted. */
+  failedCount: number;
   /** The last failed delivery's cause, until a delivery succeeds again. */
   lastError: string | null;
   /** When lastError happened (Unix ms). */
@@ -63,6 +65,7 @@ interface SubscriptionRow {
   pending_count: number;
   delivered_count: number;
   dropped_count: number;
+  failed_count: number;
   last_error: string | null;
   last_error_at: number | null;
 }
@@ -84,6 +87,7 @@ function fromRow(r: SubscriptionRow): Subscription {
     pendingCount: r.pending_count,
     deliveredCount: r.delivered_count,
     droppedCount: r.dropped_count,
+    failedCount: r.failed_count,
     lastError: r.last_error,
     lastErrorAt: r.last_error_at,
   };

@@ -256,6 +256,12 @@ export class TopicStore {
     });
   }
 
+  /** What GET /metrics reports of the topic: its stored messages and every subscription's counts. */
+  metrics(call: TopicCall): { view: TopicView; subscriptions: Subscription[] } {
+    const meta = this.requireMeta(call);
+    return { view: view(meta), subscriptions: this.subscriptions() };
+  }
+
   /** Subscriptions whose name contains `searchWord` (case-insensitive), oldest first. */
   listSubscriptions(
     call: TopicCall,

@@ -7,12 +7,13 @@
  */
 
 import { parseParams } from "../../contract/cmq-zod";
-import { CmqError, fail } from "../../domain/errors";
+import { CmqError, fail, toApi3 } from "../../domain/errors";
 import { API3_LIMITS } from "../../domain/limits";
 import { clock } from "../../objects/clock";
 import { authenticate, type Principal } from "../auth";
 import { authConfig } from "../credentials";
 import { decodeForm } from "../form-decoding";
+import { noteRequest, textOf } from "../request-log";
 import { type CmqRequest, readBody } from "../request-reading";
 import { FailedReply } from "../respond";
 import { findApi3Action } from "./api3-actions";
@@ -53,13 +54,20 @@ export function isApi3Form(params: readonly (readonly [string, string])[]): bool
   return params.some(([key, value]) => key === "Version" && value === API3_VERSION);
 }
 
-async function run(call: Api3Call, env: Env): Promise<Response> {
+async function run(call: Api3Call, env: Env, request: Request): Promise<Response> {
+  const input = call.input as Record<string, unknown>;
+  noteRequest(request, {
+    api: "api3",
+    action: call.action,
+    queue: textOf(input.QueueName),
+    topic: textOf(input.TopicName),
+  });
   if (call.version !== API3_VERSION) {
     fail({ kind: "unknownVersion", version: call.version ?? "" });
   }
   const { action, replay } =
     findApi3Action(call.action) ?? fail({ kind: "unknownAction", action: call.action });
-  const input = parseParams(action.schema, call.input);
+  const params = parseParams(action.schema, call.input);
   const ctx = {
     env,
     appId: call.principal.credential.appId,
@@ -69,20 +77,26 @@ async function run(call: Api3Call, env: Env): Promise<Response> {
     host: call.host,
     scheme: call.scheme,
   };
-  const reply = await action.run(ctx, input);
+  const reply = await action.run(ctx, params);
   if (reply instanceof FailedReply) fail(reply.error);
   return api3Success(reply, null);
 }
 
-async function answer(traceId: string | null, work: () => Promise<Response>): Promise<Response> {
+async function answer(
+  request: Request,
+  traceId: string | null,
+  work: () => Promise<Response>,
+): Promise<Response> {
   try {
     const response = await work();
     if (traceId) response.headers.set("x-tc-traceid", traceId);
+    noteRequest(request, { code: 0 });
     return response;
   } catch (error) {
-    if (error instanceof CmqError) return api3Error(error.data, traceId);
-    console.error("unhandled API 3.0 error", error);
-    return api3Error({ kind: "internal" }, traceId);
+    const data = error instanceof CmqError ? error.data : ({ kind: "internal" } as const);
+    if (!(error instanceof CmqError)) console.error("unhandled API 3.0 error", error);
+    noteRequest(request, { code: toApi3(data).Code });
+    return api3Error(data, traceId);
   }
 }
 
@@ -103,7 +117,7 @@ function jsonInput(body: Uint8Array): unknown {
 /** A TC3-signed request: POST with a JSON (or form) body, or GET with query parameters. */
 export function handleApi3Request(request: Request, env: Env): Promise<Response> {
   const headers = request.headers;
-  return answer(headers.get("x-tc-traceid"), async () => {
+  return answer(request, headers.get("x-tc-traceid"), async () => {
     const method = request.method.toUpperCase();
     if (method !== "GET" && method !== "POST") fail({ kind: "unsupportedMethod", method });
     const url = new URL(request.url);
@@ -130,13 +144,13 @@ export function handleApi3Request(request: Request, env: Env): Promise<Response>
       host,
       scheme: url.protocol,
     };
-    return run(call, env);
+    return run(call, env, request);
   });
 }
 
 /** The legacy form (HmacSHA1 / HmacSHA256 over sorted parameters), read by API 2.0's endpoint. */
-export function handleApi3Form(cmq: CmqRequest, env: Env): Promise<Response> {
-  return answer(null, async () => {
+export function handleApi3Form(cmq: CmqRequest, env: Env, request: Request): Promise<Response> {
+  return answer(request, null, async () => {
     const config = { ...authConfig(env), windowSeconds: API3_LIMITS.signatureWindowSeconds };
     const principal = await authenticate(cmq, config, clock.now());
     const value = (key: string) => cmq.params.find(([k]) => k === key)?.[1];
@@ -149,6 +163,6 @@ export function handleApi3Form(cmq: CmqRequest, env: Env): Promise<Response> {
       host: cmq.host,
       scheme: cmq.scheme,
     };
-    return run(call, env);
+    return run(call, env, request);
   });
 }

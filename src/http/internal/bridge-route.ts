@@ -8,15 +8,29 @@
 
 import { BridgeCall } from "../../contract/bridge-calls";
 import { parseParams } from "../../contract/cmq-zod";
-import { fail } from "../../domain/errors";
+import { fail, toWire } from "../../domain/errors";
 import type { Outcome } from "../../domain/outcome";
 import { attemptAsync } from "../../domain/outcome";
 import { requestReceiver } from "../../objects/receiver";
+import { noteRequest } from "../request-log";
 import { runBridgeCall } from "./bridge-calls";
 import { bridgeTokenMatches } from "./bridge-token";
 
 function reply(status: number, outcome: Outcome<unknown>): Response {
   return Response.json(outcome, { status });
+}
+
+/** What --log-requests says of a bridge call: its operation, object and size. */
+function noteCall(request: Request, call: BridgeCall): void {
+  const items =
+    "groups" in call ? call.groups.length : "handles" in call ? call.handles.length : undefined;
+  noteRequest(request, {
+    api: "bridge",
+    action: call.op,
+    ...("queue" in call ? { queue: call.queue } : {}),
+    ...("topic" in call ? { topic: call.topic } : {}),
+    ...(items === undefined ? {} : { items }),
+  });
 }
 
 /** Fails: malformedRequest (not JSON), or the schema's missingParameter, parameterType, … */
@@ -41,8 +55,10 @@ export async function handleBridgeRequest(
   try {
     const call = await attemptAsync(() => readCall(request));
     if (!call.ok) return reply(400, call);
+    noteCall(request, call.value);
     const receiver = requestReceiver(request, execution);
     const outcome = await attemptAsync(() => runBridgeCall(call.value, env, receiver));
+    noteRequest(request, { code: outcome.ok ? 0 : toWire(outcome.error).code });
     return reply(200, outcome.ok ? outcome.value : outcome);
   } catch (error) {
     // The error only: a call may carry an auth signature, which stays out of the logs.

@@ -16,6 +16,7 @@ import type { Outcome } from "../../domain/outcome";
 import type { HandOff } from "../../domain/queue/dead-letter";
 import type { DeleteItemResult } from "../../domain/queue/delete";
 import type { DeadLetterPolicy, QueueAttributes } from "../../domain/queue/meta";
+import { mergeMetrics, type QueueMetrics } from "../../domain/queue/metrics";
 import type { NewQueue, QueueCall, QueueView } from "../../domain/queue/queue-store";
 import type { ReceivedMessage } from "../../domain/queue/receive";
 import type { SendGroup } from "../../domain/queue/send";
@@ -128,6 +129,17 @@ export class QueueClient {
 
   async attributes(call: QueueCall): Promise<Outcome<QueueView>> {
     return this.routing.viewEvery(call, (stub, shardCall) => stub.attributes(shardCall));
+  }
+
+  /** Every shard's metrics, added up (src/domain/queue/metrics.ts). */
+  async metrics(call: QueueCall, withHistory: boolean): Promise<Outcome<QueueMetrics>> {
+    const r = this.routing;
+    return r.routed(async (shards) => {
+      const each = await r.everyShard(shards, (shard) =>
+        r.stub(shard).metrics(r.call(call, shards, shard === 0), withHistory),
+      );
+      return each.ok ? ok(mergeMetrics(each.value)) : each;
+    });
   }
 
   async setAttributes(
