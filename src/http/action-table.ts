@@ -5,6 +5,7 @@
  */
 import type { Action } from "./action";
 import { DEAD_LETTER_ACTIONS } from "./actions/dead-letter";
+import { EDGE_MESSAGE_ACTIONS } from "./actions/edge-message";
 import { MESSAGE_ACTIONS } from "./actions/message";
 import { QUEUE_ACTIONS } from "./actions/queue";
 import { ROUTE_ACTIONS } from "./actions/route";
@@ -21,6 +22,7 @@ const BY_NAME = {
   ...ROUTE_ACTIONS,
   ...DEAD_LETTER_ACTIONS,
   ...TRACE_ACTIONS,
+  ...EDGE_MESSAGE_ACTIONS,
 };
 
 /** An action's name as CMQ spells it. */

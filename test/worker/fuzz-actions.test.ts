@@ -424,6 +424,16 @@ const PARAMS: Record<string, Param[]> = {
     optionalInt("rate", { min: 1, max: 1000 }),
   ],
   EdgeGetMessageTrace: [queueName, required("msgId", msgId, badHandle)],
+  EdgeChangeMessageVisibility: [
+    queueName,
+    required("receiptHandle", handle, badHandle),
+    requiredInt("visibilityTimeout", { min: 0, max: 43_200 }),
+  ],
+  EdgePeekMessages: [
+    queueName,
+    optionalInt("numOfMsg", { min: 1, max: 16 }),
+    optionalInt("inFlight", { min: 0, max: 1 }),
+  ],
 };
 
 const extraKey = fc

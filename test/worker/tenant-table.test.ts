@@ -387,6 +387,18 @@ const otherRows: Row[] = [
     params: () => ({ queueName: a.queue, msgId: a.msgId }),
     outcome: { code: 4440 },
   },
+  {
+    action: "EdgeChangeMessageVisibility",
+    against: "A's in-flight message",
+    params: () => ({ queueName: a.queue, receiptHandle: a.handle, visibilityTimeout: 0 }),
+    outcome: { code: 4440 },
+  },
+  {
+    action: "EdgePeekMessages",
+    against: "A's queue",
+    params: () => ({ queueName: a.queue, numOfMsg: 16, inFlight: 1 }),
+    outcome: { code: 4440 },
+  },
 ];
 
 const ROWS = [...queueRows, ...messageRows, ...topicRows, ...subscriptionRows, ...otherRows];
