@@ -1,5 +1,5 @@
+import { TcpRequestError } from "cmq-edge/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
 import { type Stack, startStack } from "./stack";
 
 let stack: Stack;

@@ -3,20 +3,23 @@
  * loopback port, plus clients for both: what the bridge integration tests run against.
  */
 
+import { CmqHttpClient, TcpClient, type TcpClientOptions } from "cmq-edge/client";
 import { localCredential, localDefaults } from "../../local/local-defaults";
-import { startLocalWorker } from "../../local/local-worker";
+import { type LocalWorker, startLocalWorker } from "../../local/local-worker";
 import { startBridge } from "../../tcp-bridge/src/bridge";
-import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { TcpClient, type TcpClientOptions } from "../../tcp-bridge/src/client/tcp-client";
 import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
 
 export const CREDENTIALS = localCredential();
 
+const WRANGLER_TOML = new URL("../../wrangler.toml", import.meta.url).pathname;
+
+/** `worker`: through wrangler by default; test/client serves it as `npm start` does. */
 export async function startStack(
   overrides: Partial<BridgeConfig> = {},
   log: (message: string) => void = () => {},
+  startWorker: () => Promise<LocalWorker> = () => startLocalWorker(WRANGLER_TOML),
 ) {
-  const worker = await startLocalWorker(new URL("../../wrangler.toml", import.meta.url).pathname);
+  const worker = await startWorker();
   const local = { CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN };
   const config = { ...readConfig([], local), port: 0, workerUrl: worker.url, ...overrides };
   const bridge = await startBridge(config, log);
