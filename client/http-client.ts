@@ -72,10 +72,6 @@ export class CmqHttpClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
-  get endpoint(): string {
-    return this.options.endpoint;
-  }
-
   /** Calls an action and returns CMQ's reply whatever its code. */
   call(action: string, params: Params = {}, options: CallOptions = {}): Promise<CmqReply> {
     const { signal, waitSeconds = 0, ...sign } = options;
