@@ -33,7 +33,8 @@ export function openSocket(options: SocketOptions): Promise<Socket> {
       socket.destroy();
       reject(error);
     };
-    const failed = (e: Error) => settle(new CmqNetworkError(`connect: ${e.message}`, { cause: e }));
+    // Node says it already: "connect ECONNREFUSED 127.0.0.1:6380".
+    const failed = (e: Error) => settle(new CmqNetworkError(e.message, { cause: e }));
     const aborted = () => settle(signal?.reason);
     const timer = setTimeout(
       () => settle(new CmqNetworkError(`connect: no connection in ${timeoutMs} ms`)),
