@@ -19,6 +19,7 @@ export default defineConfig({
             "test/domain/**/*.test.ts",
             "test/http/**/*.test.ts",
             "test/bridge/unit/**/*.test.ts",
+            "test/client/unit/**/*.test.ts",
             // Dry-run deploys (a second or two each, run together): no local default ships.
             "test/deploy/**/*.test.ts",
           ],
@@ -56,6 +57,17 @@ export default defineConfig({
           environment: "node",
           // Real `npm start` processes: each bundles the Worker and starts workerd and the bridge.
           testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "client",
+          // cmq-edge/client against a real Worker and bridge, over both transports.
+          include: ["test/client/**/*.test.ts"],
+          exclude: ["test/client/unit/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },

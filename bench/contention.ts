@@ -10,9 +10,9 @@
  *   npm run bench:contention -- [--producers 32] [--consumers 32] [--seconds 10] [--shards 4]
  */
 import { parseArgs } from "node:util";
+import { CmqHttpClient } from "cmq-edge/client";
 import { localCredential } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
-import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { leanFetch } from "./lib/lean-fetch";
 import { runLoad } from "./lib/load";
 import { report } from "./lib/report";

@@ -7,9 +7,9 @@
  *   npm run bench:http -- [--seconds 5] [--concurrency 16]
  */
 import { parseArgs } from "node:util";
+import { CmqHttpClient } from "cmq-edge/client";
 import { localCredential } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
-import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 import { leanFetch } from "./lib/lean-fetch";
 import { abba, runLoad } from "./lib/load";
 import { report } from "./lib/report";

@@ -8,11 +8,10 @@
  *   npm run bench:tcp -- [--seconds 5] [--connections 4] [--in-flight 64] [--shards 4]
  */
 import { parseArgs } from "node:util";
+import { CmqHttpClient, TcpClient } from "cmq-edge/client";
 import { localCredential, localDefaults } from "../local/local-defaults";
 import { startMiniflareWorker } from "../local/local-worker";
 import { startBridge } from "../tcp-bridge/src/bridge";
-import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
-import { TcpClient } from "../tcp-bridge/src/client/tcp-client";
 import { readConfig } from "../tcp-bridge/src/config";
 import { leanFetch } from "./lib/lean-fetch";
 import { runLoad } from "./lib/load";

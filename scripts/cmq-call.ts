@@ -4,9 +4,9 @@
  * It exists so a first request needs no hand-sorted parameters or hard-coded host in a curl line.
  */
 import { parseArgs } from "node:util";
+import { CmqHttpClient } from "cmq-edge/client";
 import { localCredential } from "../local/local-defaults";
 import { stringToSign } from "../src/contract/cmq-signature";
-import { CmqHttpClient } from "../tcp-bridge/src/client/http-client";
 
 const USAGE = `usage: npm run cmq -- <Action> [name=value ...] [options]
 

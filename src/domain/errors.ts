@@ -32,6 +32,7 @@ export type CmqErrorData =
   | { kind: "queueFull"; limit: number }
   | { kind: "receiptHandleInvalid" }
   | { kind: "receiptHandleMalformed" }
+  | { kind: "messageNotInFlight" }
   | { kind: "noMessage" }
   | { kind: "deletePartiallyFailed" }
   | { kind: "deleteFailed" }
@@ -289,6 +290,14 @@ const ERROR_TABLE: ErrorTable = {
     code: PARAMS,
     module: 10470,
     text: "receiptHandle error: expected the decimal handle a receive returned",
+  }),
+  // EdgeChangeMessageVisibility with the handle of a delivery that is over (SQS's
+  // MessageNotInflight): the code of a stale handle, the module says which case it is.
+  messageNotInFlight: () => ({
+    api3: "InvalidParameterValue",
+    code: 4430,
+    module: 10800,
+    text: "message is not in flight: its visibility timeout ran out or it was released; receive it again",
   }),
   // Users compare `(10200)no message` literally (cmq-api-http.md §4.9): keep the text exact.
   noMessage: () => ({

@@ -113,6 +113,11 @@ export const MAX_COALESCED_DELETE = 256;
 export const MAX_BATCH_BYTES = 1_048_576;
 export const DELAY_SECONDS: Range = { min: 0, max: 3600 };
 export const POLLING_WAIT_SECONDS: Range = QUEUE_ATTRIBUTE_LIMITS.pollingWaitSeconds;
+/** EdgeChangeMessageVisibility: 0 (visible now) up to the longest visibilityTimeout a queue takes. */
+export const CHANGE_VISIBILITY_SECONDS: Range = {
+  min: 0,
+  max: QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout.max,
+};
 
 /** Queue, topic and subscription names (§4: letter first, ≤ 64; `_` accepted as GOTC and PHPX use it). */
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

@@ -5,6 +5,7 @@
  */
 import type { Action } from "./action";
 import { DEAD_LETTER_ACTIONS } from "./actions/dead-letter";
+import { EDGE_MESSAGE_ACTIONS } from "./actions/edge-message";
 import { MESSAGE_ACTIONS } from "./actions/message";
 import { METRICS_ACTIONS } from "./actions/metrics";
 import { QUEUE_ACTIONS } from "./actions/queue";
@@ -23,6 +24,7 @@ const BY_NAME = {
   ...DEAD_LETTER_ACTIONS,
   ...TRACE_ACTIONS,
   ...METRICS_ACTIONS,
+  ...EDGE_MESSAGE_ACTIONS,
 };
 
 /** An action's name as CMQ spells it. */

@@ -14,7 +14,9 @@ import type { ActionName } from "./action-table";
  *   identical sends within a second collide) would lose a message.
  * - `harmless`: reads, receives and deletes by receipt handle, executed every time. A replay
  *   changes nothing, hands out messages that come back after their visibility timeout, or deletes
- *   by a handle that is no longer current.
+ *   by a handle that is no longer current. EdgeChangeMessageVisibility too: a repeat moves the
+ *   message's visibility again only while the handle is current, so at worst it comes back early
+ *   or stays hidden a while longer, which at-least-once delivery allows.
  */
 export type ReplayPolicy = "refuse" | "duplicate" | "harmless";
 
@@ -54,4 +56,6 @@ export const REPLAY_POLICY = {
   EdgeGetMessageTrace: "harmless",
   EdgeGetQueueMetrics: "harmless",
   EdgeListQueueMetrics: "harmless",
+  EdgeChangeMessageVisibility: "harmless",
+  EdgePeekMessages: "harmless",
 } as const satisfies Record<ActionName, ReplayPolicy>;

@@ -11,6 +11,7 @@ import type { HandOff } from "../domain/queue/dead-letter";
 import type { DeleteItemResult } from "../domain/queue/delete";
 import type { DeadLetterPolicy, QueueAttributes } from "../domain/queue/meta";
 import type { QueueMetrics } from "../domain/queue/metrics";
+import type { PeekRequest, PeekResult } from "../domain/queue/peek";
 import {
   type NewQueue,
   type QueueCall,
@@ -278,6 +279,33 @@ export class QueueObject extends DurableObject<Env> {
     const outcome = attempt(() => this.store.returnUnread(call, handles, clock.now()));
     if (outcome.ok) this.waiters.wake(outcome.value);
     return this.alarms.afterChange(outcome);
+  }
+
+  /**
+   * Moves a held message's nextVisibleTime to `seconds` from now (EdgeChangeMessageVisibility).
+   * Released (0 s), it is visible at once: one waiter may take it. Brought forward, waiters armed
+   * for the old time re-arm for the new one.
+   */
+  async changeVisibility(
+    call: QueueCall,
+    handle: bigint,
+    seconds: number,
+  ): Promise<Outcome<{ nextVisibleTime: number }>> {
+    const now = clock.now();
+    const outcome = attempt(() => ({
+      nextVisibleTime: this.store.changeVisibility(call, handle, seconds, now),
+    }));
+    if (outcome.ok) {
+      const at = outcome.value.nextVisibleTime;
+      if (at <= now) this.waiters.wake(1);
+      else this.waiters.wakeBefore(at);
+    }
+    return this.alarms.afterChange(outcome);
+  }
+
+  /** EdgePeekMessages: reads only, so it needs no alarm and wakes no one. */
+  async peek(call: QueueCall, request: PeekRequest): Promise<Outcome<PeekResult>> {
+    return attempt(() => this.store.peek(call, request, clock.now()));
   }
 
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {

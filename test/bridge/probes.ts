@@ -3,9 +3,10 @@
  * probably reached (a test that needs a pull parked waits until the queue reports it parked),
  * and the error reply a TCP request must get.
  */
+
+import type { CmqHttpClient } from "cmq-edge/client";
+import { TcpRequestError } from "cmq-edge/client";
 import { expect, vi } from "vitest";
-import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
 
 /** Resolves once the queue reports `n` long polls waiting (GetQueueAttributes waitingReceiverNum). */
 export async function waitingIs(http: CmqHttpClient, queueName: string, n: number) {

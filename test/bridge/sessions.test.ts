@@ -1,7 +1,7 @@
 import { connect, type Socket } from "node:net";
+import { TcpRequestError } from "cmq-edge/client";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
 import { CMD } from "../../tcp-bridge/src/codec/commands";
 import { FrameReader, writeFrame } from "../../tcp-bridge/src/codec/frame";
 import { decodeReply } from "../../tcp-bridge/src/codec/replies";
@@ -253,7 +253,7 @@ describe("shutdown", () => {
       expect(text((await pull)?.body)).toBe("during shutdown");
       await stopping;
       await expect(
-        (await import("../../tcp-bridge/src/client/tcp-client")).TcpClient.connect({
+        (await import("cmq-edge/client")).TcpClient.connect({
           host: "127.0.0.1",
           port: own.bridge.address.port,
           ...CREDENTIALS,

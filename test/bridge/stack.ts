@@ -3,20 +3,23 @@
  * loopback port, plus clients for both: what the bridge integration tests run against.
  */
 
+import { CmqHttpClient, TcpClient, type TcpClientOptions } from "cmq-edge/client";
 import { type LocalCredential, localCredential, localDefaults } from "../../local/local-defaults";
-import { startLocalWorker } from "../../local/local-worker";
+import { type LocalWorker, startLocalWorker } from "../../local/local-worker";
 import { startBridge } from "../../tcp-bridge/src/bridge";
-import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { TcpClient, type TcpClientOptions } from "../../tcp-bridge/src/client/tcp-client";
 import { type BridgeConfig, readConfig } from "../../tcp-bridge/src/config";
 
 export const CREDENTIALS = localCredential();
+
+const WRANGLER_TOML = new URL("../../wrangler.toml", import.meta.url).pathname;
 
 export interface StackOptions {
   /** The Worker's CMQ_CREDENTIALS instead of the local default one (more tenants). */
   credentials?: LocalCredential[];
   /** Where the bridge's log lines go (tests that check them). */
   log?: (message: string) => void;
+  /** How the Worker runs: through wrangler by default; test/client serves it as `npm start` does. */
+  startWorker?: (secrets: Record<string, string>) => Promise<LocalWorker>;
 }
 
 export async function startStack(
@@ -25,10 +28,8 @@ export async function startStack(
 ) {
   const secrets: Record<string, string> = {};
   if (options.credentials) secrets.CMQ_CREDENTIALS = JSON.stringify(options.credentials);
-  const worker = await startLocalWorker(
-    new URL("../../wrangler.toml", import.meta.url).pathname,
-    secrets,
-  );
+  const start = options.startWorker ?? ((s) => startLocalWorker(WRANGLER_TOML, s));
+  const worker = await start(secrets);
   const local = { CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN };
   const config = { ...readConfig([], local), port: 0, workerUrl: worker.url, ...overrides };
   const bridge = await startBridge(config, options.log);

@@ -3,9 +3,9 @@
  * the other tenant's queue, in-flight handle, half message and topic through a real bridge, and
  * same-named queues of both tenants take concurrent traffic the bridge coalesces per tenant.
  */
+
+import type { CmqHttpClient, TcpClient } from "cmq-edge/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import type { TcpClient } from "../../tcp-bridge/src/client/tcp-client";
 import { TEST_CREDENTIALS } from "../helpers/test-credentials";
 import { rejection } from "./probes";
 import { type Stack, startStack } from "./stack";

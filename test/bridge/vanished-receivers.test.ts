@@ -4,10 +4,9 @@
  * local serving path `npm start` uses.
  */
 import { connect, type Socket } from "node:net";
+import { CmqHttpClient, signedRequest } from "cmq-edge/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalWorker, startMiniflareWorker } from "../../local/local-worker";
-import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { waitingIs } from "./probes";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 

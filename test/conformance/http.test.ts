@@ -2,9 +2,10 @@
  * The queue behaviour suite over CMQ's HTTP API: the typed HTTP client against a real local
  * Worker. Each operation is one signed action; a non-zero `code` is the WireError.
  */
+
+import type { CmqHttpClient, CmqReply, Params } from "cmq-edge/client";
+import { indexed } from "cmq-edge/client";
 import { afterAll, beforeAll } from "vitest";
-import type { CmqHttpClient, CmqReply, Params } from "../../tcp-bridge/src/client/http-client";
-import { indexed } from "../../tcp-bridge/src/client/http-client";
 import { type Stack, startStack } from "../bridge/stack";
 import { queueBehaviour } from "./queue-behaviour.case.test";
 import { type QueueClient, type Received, WireError } from "./queue-client";

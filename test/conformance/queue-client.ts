@@ -3,7 +3,7 @@
  * offers on both of its transports. Each runner adapts one real client to it; every reply with a
  * non-zero code becomes a WireError, so the suite compares codes the way SDK users see them.
  */
-import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
+import type { CmqHttpClient } from "cmq-edge/client";
 
 export class WireError extends Error {
   constructor(

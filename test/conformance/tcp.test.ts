@@ -3,8 +3,9 @@
  * bridge to a real local Worker. Ids and handles travel as uint64 and are compared as decimal
  * text, as HTTP carries them; an error reply's `result` is the WireError.
  */
+
+import { type TcpClient, TcpRequestError } from "cmq-edge/client";
 import { afterAll, beforeAll } from "vitest";
-import { type TcpClient, TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
 import { CMD } from "../../tcp-bridge/src/codec/commands";
 import type { PulledMessage, TcpReply } from "../../tcp-bridge/src/codec/replies";
 import { type Stack, startStack } from "../bridge/stack";

@@ -41,6 +41,7 @@ const SAMPLES: Sample = {
   queueFull: { kind: "queueFull", limit: 4711 },
   receiptHandleInvalid: { kind: "receiptHandleInvalid" },
   receiptHandleMalformed: { kind: "receiptHandleMalformed" },
+  messageNotInFlight: { kind: "messageNotInFlight" },
   noMessage: { kind: "noMessage" },
   deletePartiallyFailed: { kind: "deletePartiallyFailed" },
   deleteFailed: { kind: "deleteFailed" },
@@ -136,6 +137,8 @@ const EXPECTED: Record<CmqErrorKind, Expected> = {
   queueFull: { http: 4410, module: 10240 },
   receiptHandleInvalid: { http: 4430, module: 10260 },
   receiptHandleMalformed: { http: 4000, module: 10470 },
+  // own: EdgeChangeMessageVisibility's refusal, beside a stale receipt handle's code.
+  messageNotInFlight: { http: 4430, module: 10800 },
   // cmq-api-tcp.md: the TCP SDK knows "no message" as result 10200.
   noMessage: { http: 7000, tcp: 10200, module: 10200 },
   deletePartiallyFailed: { http: 6010, module: 10150 },

@@ -5,8 +5,9 @@
  * and restart it on the same ports; at the end recover once more, drain the queues, check they
  * stay empty and assert the verdict. afterAll stops whatever the run started.
  */
+
+import type { CmqHttpClient } from "cmq-edge/client";
 import { afterAll, expect, it } from "vitest";
-import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { Ledger, Random } from "./ledger";
 import { freePort, httpClient, Sandbox, sleep } from "./processes";
 import { leftovers, type RoundLine, roundLine, verdict } from "./report";

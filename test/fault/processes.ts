@@ -21,9 +21,9 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CmqHttpClient } from "cmq-edge/client";
 import { LOCAL_DEFAULTS_FILE, localCredential, localDefaults } from "../../local/local-defaults";
 import { marked } from "../../local/process-marks";
-import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -45,12 +45,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A signed HTTP client whose every request is cut off after `timeoutMs`. */
+/**
+ * A signed HTTP client whose every request is cut off after `timeoutMs`. It never retries: the
+ * traffic records each failure in the ledger and decides itself when to try again.
+ */
 export function httpClient(endpoint: string, timeoutMs: number): CmqHttpClient {
   return new CmqHttpClient({
     endpoint,
     credentials: CREDENTIALS,
-    fetch: (request) => fetch(request, { signal: AbortSignal.timeout(timeoutMs) }),
+    timeoutMs,
+    retry: { attempts: 1 },
   });
 }
 

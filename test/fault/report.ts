@@ -2,7 +2,7 @@
  * The end of a fault run shared by both tests: a final empty check, the per-round table and the
  * summary line, and the verdict (lost, duplicated after delete, corrupt, unexpected).
  */
-import type { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
+import type { CmqHttpClient } from "cmq-edge/client";
 import { type Counters, diff, type Ledger } from "./ledger";
 
 export interface RoundLine {

@@ -6,9 +6,10 @@
 import {
   type CmqHttpClient,
   indexed,
-  type ReceivedMessage,
-} from "../../tcp-bridge/src/client/http-client";
-import { TcpClient, TcpRequestError } from "../../tcp-bridge/src/client/tcp-client";
+  type MsgInfo,
+  TcpClient,
+  TcpRequestError,
+} from "cmq-edge/client";
 import type { PulledMessage } from "../../tcp-bridge/src/codec/replies";
 import type { Ledger, Random } from "./ledger";
 import { CREDENTIALS, httpClient, sleep } from "./processes";
@@ -302,7 +303,7 @@ interface ConsumerCalls<Handle> {
   ): Promise<{ failed: ReadonlySet<Handle>; error?: string }>;
 }
 
-const fromHttp = (m: ReceivedMessage): Delivery<string> => ({
+const fromHttp = (m: MsgInfo): Delivery<string> => ({
   body: m.msgBody,
   msgId: String(m.msgId),
   handle: String(m.receiptHandle),

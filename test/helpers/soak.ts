@@ -5,10 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { CmqHttpClient, TcpClient } from "cmq-edge/client";
 import { localCredential, localDefaults } from "../../local/local-defaults";
 import { startMiniflareWorker } from "../../local/local-worker";
-import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
-import { TcpClient } from "../../tcp-bridge/src/client/tcp-client";
 
 export interface SoakOptions {
   connections: number;

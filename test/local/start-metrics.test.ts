@@ -6,9 +6,10 @@
  *
  *   npx vitest run --project local test/local/start-metrics.test.ts
  */
+
+import { CmqHttpClient } from "cmq-edge/client";
 import { afterAll, describe, expect, it } from "vitest";
 import { localCredential, localDefaults } from "../../local/local-defaults";
-import { CmqHttpClient } from "../../tcp-bridge/src/client/http-client";
 import { type ProcessGroup, Sandbox } from "../fault/processes";
 import { parseExposition } from "../helpers/prometheus";
 

@@ -3,8 +3,8 @@
  * error codes from the one table, and what is new behind it (purge, tags, QueryType=queue).
  */
 
+import { signedRequest } from "cmq-edge/client/http";
 import { describe, expect, it } from "vitest";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { terraformQueueCreate } from "../helpers/terraform-create";
 import { api3, api3Ok, api3Request, sendApi3 } from "./api3";
 import { cmq, indexed, send, TENANT_A, uniqueName } from "./cmq";

@@ -1,5 +1,6 @@
 /** Speaks Tencent Cloud API 3.0 to the Worker under test, signed as the official Node SDK signs. */
 import { exports } from "cloudflare:workers";
+import type { Credentials } from "cmq-edge/client/http";
 import {
   canonicalRequest,
   credentialScope,
@@ -8,7 +9,6 @@ import {
   tc3StringToSign,
   utcDate,
 } from "../../src/http/api3/tc3-signature";
-import type { Credentials } from "../../tcp-bridge/src/client/http-signing";
 import { TENANT_A } from "./cmq";
 
 export const API3_URL = "http://127.0.0.1:8787/";

@@ -1,5 +1,5 @@
+import { signedRequest } from "cmq-edge/client/http";
 import { describe, expect, it } from "vitest";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { cmq, createQueue, ENDPOINT, send, TENANT_A, TENANT_A_SECOND_KEY } from "./cmq";
 
 const now = () => Math.floor(Date.now() / 1000);

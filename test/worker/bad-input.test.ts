@@ -1,6 +1,6 @@
+import { signedRequest } from "cmq-edge/client/http";
 import { describe, expect, it } from "vitest";
 import { MAX_REQUEST_BYTES } from "../../src/domain/limits";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { cmq, createQueue, ENDPOINT, send, TENANT_A } from "./cmq";
 
 async function counts(queueName: string) {

@@ -1,12 +1,13 @@
 /** Speaks the CMQ HTTP API to the Worker under test (exports.default), signed like the SDKs. */
 import { env, exports } from "cloudflare:workers";
-import { clock } from "../../src/objects/clock";
-import { type CmqReply, indexed } from "../../tcp-bridge/src/client/http-client";
 import {
+  type CmqReply,
   type Credentials,
+  indexed,
   type SignOptions,
   signedRequest,
-} from "../../tcp-bridge/src/client/http-signing";
+} from "cmq-edge/client/http";
+import { clock } from "../../src/objects/clock";
 
 export { indexed };
 

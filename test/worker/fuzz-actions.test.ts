@@ -10,11 +10,12 @@
  * `VITE_`-prefixed variables as import.meta.env, so a long run is
  * `VITE_CMQ_FUZZ_RUNS=500 npx vitest run --project worker test/worker/fuzz-actions.test.ts`.
  */
+
+import { signedRequest } from "cmq-edge/client/http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACTION_NAMES } from "../../src/http/action-table";
 import { API3_ACTION_NAMES, findApi3Action } from "../../src/http/api3/api3-actions";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { api3Ok, api3Request, sendApi3 } from "./api3";
 import { cmq, ENDPOINT, indexed, type Reply, send, TENANT_A, uniqueName } from "./cmq";
 
@@ -426,6 +427,16 @@ const PARAMS: Record<string, Param[]> = {
   EdgeGetMessageTrace: [queueName, required("msgId", msgId, badHandle)],
   EdgeGetQueueMetrics: [queueName],
   EdgeListQueueMetrics: listPaging(1000, 50),
+  EdgeChangeMessageVisibility: [
+    queueName,
+    required("receiptHandle", handle, badHandle),
+    requiredInt("visibilityTimeout", { min: 0, max: 43_200 }),
+  ],
+  EdgePeekMessages: [
+    queueName,
+    optionalInt("numOfMsg", { min: 1, max: 16 }),
+    optionalInt("inFlight", { min: 0, max: 1 }),
+  ],
 };
 
 const extraKey = fc

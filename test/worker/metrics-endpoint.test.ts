@@ -7,9 +7,9 @@
 
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { type Credentials, signedRequest } from "cmq-edge/client/http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../src/objects/clock";
-import { type Credentials, signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { parseExposition } from "../helpers/prometheus";
 import { cmq, createQueue, ENDPOINT, indexed, TENANT_A, TENANT_B, uniqueName } from "./cmq";
 import { parkedReceivers, queueStub, topicStub } from "./objects";

@@ -2,8 +2,9 @@
  * Replay protection per action (SECURITY.md "Replays"): honest repeats from SDKs with small Nonce
  * ranges are executed, while a repeated management request is refused with a message that says so.
  */
+
+import { signedRequest } from "cmq-edge/client/http";
 import { describe, expect, it, vi } from "vitest";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { cmq, createQueue, ENDPOINT, send, TENANT_A, uniqueName } from "./cmq";
 
 const SENDS = 2000;

@@ -4,9 +4,9 @@
  * 2.0 successes and errors, API 3.0, the bridge route and /metrics — and with it off, none.
  */
 import { createExecutionContext, env } from "cloudflare:test";
+import { signedRequest } from "cmq-edge/client/http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { api3Request } from "./api3";
 import { createQueue, ENDPOINT, TENANT_A, uniqueName } from "./cmq";
 

@@ -3,8 +3,9 @@
  * subscribe to nor change a tenant's topic and its HTTP subscription, and a publish to a topic is
  * pushed to its own tenant's endpoint only, even when both tenants have that topic name.
  */
+
+import type { Credentials } from "cmq-edge/client/http";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Credentials } from "../../tcp-bridge/src/client/http-signing";
 import {
   appIdOf,
   cmq,

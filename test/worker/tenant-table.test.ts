@@ -6,10 +6,10 @@
  * bridge's token is no CMQ credential, and the bridge route takes nothing but that token.
  */
 import { env, exports } from "cloudflare:workers";
+import { signedRequest } from "cmq-edge/client/http";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BRIDGE_ROUTE } from "../../src/contract/bridge-calls";
 import { ACTION_NAMES } from "../../src/http/action-table";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { cmq, ENDPOINT, indexed, type Reply, send, TENANT_A, TENANT_B, uniqueName } from "./cmq";
 
 const BRIDGE_TOKEN = env.CMQ_BRIDGE_TOKEN ?? "cmq-edge-local-bridge-token";
@@ -398,6 +398,18 @@ const otherRows: Row[] = [
     against: "A's queues",
     params: () => ({ searchWord: a.prefix }),
     outcome: { list: "queueList", empty: true },
+  },
+  {
+    action: "EdgeChangeMessageVisibility",
+    against: "A's in-flight message",
+    params: () => ({ queueName: a.queue, receiptHandle: a.handle, visibilityTimeout: 0 }),
+    outcome: { code: 4440 },
+  },
+  {
+    action: "EdgePeekMessages",
+    against: "A's queue",
+    params: () => ({ queueName: a.queue, numOfMsg: 16, inFlight: 1 }),
+    outcome: { code: 4440 },
   },
 ];
 

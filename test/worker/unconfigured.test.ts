@@ -3,10 +3,10 @@
  * clear error, and with no CMQ_BRIDGE_TOKEN its bridge route is closed, saying why.
  */
 import { createExecutionContext, env } from "cloudflare:test";
+import { signedRequest } from "cmq-edge/client/http";
 import { describe, expect, it } from "vitest";
 import { handleBridgeRequest } from "../../src/http/internal/bridge-route";
 import { router } from "../../src/http/router";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { ENDPOINT, TENANT_A } from "./cmq";
 
 const NO_CREDENTIAL = {

@@ -3,9 +3,9 @@
  * cancelled, and a message taken for it after it left goes back unread (issue 12).
  */
 import { env } from "cloudflare:workers";
+import { signedRequest } from "cmq-edge/client/http";
 import { describe, expect, it, vi } from "vitest";
 import { QueueClient } from "../../src/objects/queue-client/queue-client";
-import { signedRequest } from "../../tcp-bridge/src/client/http-signing";
 import { cmq, createQueue, ENDPOINT, send, TENANT_A } from "./cmq";
 
 const waiting = async (queueName: string) =>

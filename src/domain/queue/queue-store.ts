@@ -15,6 +15,7 @@ import {
   recordRequest,
 } from "../replay-guard";
 import { LazySchema, type SqlPort } from "../sql";
+import { changeVisibility } from "./change-visibility";
 import { activeCount, settle } from "./counters";
 import {
   acceptHandOff,
@@ -38,6 +39,7 @@ import {
   saveMeta,
 } from "./meta";
 import { type QueueMetrics, readHistory, recordMinute, zeroTotals } from "./metrics";
+import { type PeekRequest, type PeekResult, peek } from "./peek";
 import { continuePurge, startPurge } from "./purge";
 import {
   hasVisible,
@@ -262,6 +264,16 @@ export class QueueStore {
   /** Gives back messages whose receiver vanished before the reply left; how many went back. */
   returnUnread(call: QueueCall, handles: readonly bigint[], now: number): number {
     return this.change(call, now, (meta) => returnUnread(this.sql, meta, handles, now));
+  }
+
+  /** A held message's new nextVisibleTime (Unix ms), `seconds` from now (change-visibility.ts). */
+  changeVisibility(call: QueueCall, handle: bigint, seconds: number, now: number): number {
+    return this.change(call, now, (meta) => changeVisibility(this.sql, meta, handle, seconds, now));
+  }
+
+  /** What a receive would take now, and what is in flight, without writing anything (peek.ts). */
+  peek(call: QueueCall, request: PeekRequest, now: number): PeekResult {
+    return peek(this.sql, this.requireMeta(call), request, now);
   }
 
   delete(call: QueueCall, handles: readonly bigint[], now: number): DeleteItemResult[] {

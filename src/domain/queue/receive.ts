@@ -78,7 +78,7 @@ function toMessage(
 }
 
 /** Rows whose visible_at or enqueued_at lies below this have expired (retention, time to live). */
-function receivableCutoff(meta: QueueMeta, now: number): number {
+export function receivableCutoff(meta: QueueMeta, now: number): number {
   return Math.max(retentionCutoff(meta, now), timeToLiveCutoff(meta, now) ?? -Infinity);
 }
 

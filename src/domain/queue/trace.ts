@@ -29,7 +29,9 @@ export type TraceEventName =
   /** Removed by ClearCmqQueue (purge.ts). */
   | "purged"
   /** Taken for a receiver whose client was gone: visible again, the receive not counted. */
-  | "returnedUnread";
+  | "returnedUnread"
+  /** Its consumer moved its nextVisibleTime (change-visibility.ts). */
+  | "visibilityChanged";
 
 /** How a message arrived: the transport and the client that sent it. */
 export interface Origin {

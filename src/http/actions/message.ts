@@ -20,12 +20,17 @@ const delaySeconds = optionalInt("delaySeconds", DELAY_SECONDS, {
 });
 const pollingWaitSeconds = optionalInt("pollingWaitSeconds", POLLING_WAIT_SECONDS);
 
-/** Ids and handles travel as decimal strings; times as Unix seconds (§3, §4.9). */
-function messageFields(m: ReceivedMessage) {
+/**
+ * Ids and handles travel as decimal strings; times as Unix seconds (§3, §4.9). Without a receipt
+ * handle (EdgePeekMessages) the reply cannot be used to delete or hide the message.
+ */
+export function messageFields(
+  m: Omit<ReceivedMessage, "receiptHandle"> & { receiptHandle?: bigint },
+) {
   return {
     msgBody: m.body,
     msgId: m.msgId.toString(),
-    receiptHandle: m.receiptHandle.toString(),
+    ...(m.receiptHandle === undefined ? {} : { receiptHandle: m.receiptHandle.toString() }),
     enqueueTime: unixSeconds(m.enqueueTime),
     firstDequeueTime: unixSeconds(m.firstDequeueTime),
     nextVisibleTime: unixSeconds(m.nextVisibleTime),

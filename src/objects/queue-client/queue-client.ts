@@ -17,6 +17,7 @@ import type { HandOff } from "../../domain/queue/dead-letter";
 import type { DeleteItemResult } from "../../domain/queue/delete";
 import type { DeadLetterPolicy, QueueAttributes } from "../../domain/queue/meta";
 import { mergeMetrics, type QueueMetrics } from "../../domain/queue/metrics";
+import { mergePeeks, type PeekRequest, type PeekResult } from "../../domain/queue/peek";
 import type { NewQueue, QueueCall, QueueView } from "../../domain/queue/queue-store";
 import type { ReceivedMessage } from "../../domain/queue/receive";
 import type { SendGroup } from "../../domain/queue/send";
@@ -57,6 +58,31 @@ export class QueueClient {
     return r.scatter(handles, shardOfHandle, (shard, shards, part) =>
       r.deleteFrom(shard, r.call(call, shards, true), part),
     );
+  }
+
+  /** The handle names its shard: the change goes straight there. */
+  async changeVisibility(
+    call: QueueCall,
+    handle: bigint,
+    seconds: number,
+  ): Promise<Outcome<{ nextVisibleTime: number }>> {
+    const r = this.routing;
+    return r.routed((shards) =>
+      r
+        .stub(shardOfHandle(handle, shards))
+        .changeVisibility(r.call(call, shards, false), handle, seconds),
+    );
+  }
+
+  /** Every shard's first messages, merged into the order of their visibility. */
+  async peek(call: QueueCall, request: PeekRequest): Promise<Outcome<PeekResult>> {
+    const r = this.routing;
+    return r.routed(async (shards) => {
+      const answers = await r.everyShard(shards, (shard) =>
+        r.stub(shard).peek(r.call(call, shards, false), request),
+      );
+      return answers.ok ? ok(mergePeeks(answers.value, request.max)) : answers;
+    });
   }
 
   /** See sharded-receive.ts: long polls, and receivers that go away. */

@@ -1,9 +1,11 @@
 /**
- * Builds CMQ requests signed the way the official SDKs sign them (cmq-api-http.md §2.3), with the
- * same signing code the Worker verifies with.
+ * Builds CMQ API 2.0 requests signed the way the official SDKs sign them (cmq-api-http.md §2.3),
+ * with the same signing code the Worker verifies with. WebCrypto only: runs in Node, Workers and
+ * browsers alike.
  * @module
  */
-import { type HashName, sign, stringToSign } from "../../../src/contract/cmq-signature";
+import { type HashName, sign, stringToSign } from "../src/contract/cmq-signature";
+import { unixSeconds } from "../src/contract/unix-seconds";
 
 export interface Credentials {
   secretId: string;
@@ -28,13 +30,14 @@ export interface SignOptions {
 
 let nonceCounter = Math.floor(Math.random() * 1e9);
 
-/** Signs `params` for `Action` and returns a Request for `url`. */
+/** Signs `params` for `Action` and returns a Request for `url`, which `signal` can abort. */
 export async function signedRequest(
   url: string,
   credentials: Credentials,
   action: string,
   params: Record<string, string | number>,
   options: SignOptions = {},
+  signal?: AbortSignal,
 ): Promise<Request> {
   const method = options.method ?? "POST";
   const hash = options.hash ?? "SHA-256";
@@ -42,7 +45,7 @@ export async function signedRequest(
   const common: Record<string, string> = {
     Action: action,
     SecretId: credentials.secretId,
-    Timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
+    Timestamp: String(options.timestamp ?? unixSeconds(Date.now())),
     Nonce: String(options.nonce ?? ++nonceCounter),
     SignatureMethod: hash === "SHA-256" ? "HmacSHA256" : "HmacSHA1",
     RequestClient: options.requestClient ?? "cmq-edge-client",
@@ -64,11 +67,12 @@ export async function signedRequest(
   }
   const form = new URLSearchParams(all).toString();
   if (method === "GET") {
-    return new Request(`${target.origin}${target.pathname}?${form}`, { method });
+    return new Request(`${target.origin}${target.pathname}?${form}`, { method, signal });
   }
   return new Request(target.toString(), {
     method,
     body: form,
     headers: { "content-type": "application/x-www-form-urlencoded" },
+    signal,
   });
 }

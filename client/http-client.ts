@@ -1,0 +1,182 @@
+/**
+ * CMQ's HTTP action API (API 2.0), signed like the official SDKs: `call` returns CMQ's reply
+ * whatever its code, `ok` throws CmqHttpError unless it is 0. Each attempt is signed afresh (a new
+ * Nonce, so a retry is not refused as a replay) and has its own timeout; attempts that get no
+ * answer are retried (retry.ts). Any fetch-like function can carry the requests.
+ * @module
+ */
+import { WIRE_CODES } from "../src/contract/wire-codes";
+import { CmqHttpError, CmqNetworkError } from "./errors";
+import { DEFAULT_RETRY, type RetryClock, type RetryPolicy, withRetries } from "./retry";
+import { type Credentials, type SignOptions, signedRequest } from "./signing";
+
+// biome-ignore lint/suspicious/noExplicitAny: reply fields depend on the action; callers pick them.
+export type CmqReply = Record<string, any> & { code: number; message: string; requestId: string };
+
+export type Params = Record<string, string | number>;
+
+export interface HttpClientOptions {
+  /** Where the API answers, e.g. http://127.0.0.1:8787/v2/index.php (any path is served). */
+  endpoint: string;
+  credentials: Credentials;
+  fetch?: (request: Request) => Promise<Response>;
+  /** Per attempt, in ms; a long poll adds its wait. Default 10 000. */
+  timeoutMs?: number;
+  /** Retries of attempts that got no answer; `{ attempts: 1 }` turns them off. */
+  retry?: Partial<RetryPolicy>;
+  /** Tests replace the backoff's sleep and randomness. */
+  retryClock?: RetryClock;
+}
+
+export interface CallOptions extends SignOptions {
+  signal?: AbortSignal;
+  /** Seconds the server may hold the request (a long poll): added to the attempt's timeout. */
+  waitSeconds?: number;
+}
+
+/** CMQ's JSON shape of a received message (cmq-api-http.md §4.9): ids and handles as text. */
+export interface MsgInfo {
+  msgBody: string;
+  msgId: string;
+  receiptHandle: string;
+  enqueueTime: number;
+  firstDequeueTime: number;
+  nextVisibleTime: number;
+  dequeueCount: number;
+}
+
+/** `name.1 … name.N` parameters from a list (1-based unless `base` says otherwise). */
+export function indexed(
+  name: string,
+  values: readonly (string | number | bigint)[],
+  base = 1,
+): Params {
+  return Object.fromEntries(values.map((v, i) => [`${name}.${i + base}`, String(v)]));
+}
+
+/** A reply's own fields, without CMQ's envelope (code, message, requestId). */
+// biome-ignore lint/suspicious/noExplicitAny: as CmqReply.
+export function fieldsOf(reply: CmqReply): Record<string, any> {
+  const { code: _code, message: _message, requestId: _requestId, ...fields } = reply;
+  return fields;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export class CmqHttpClient {
+  private readonly fetch: (request: Request) => Promise<Response>;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.fetch = options.fetch ?? ((request) => fetch(request));
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  /** Calls an action and returns CMQ's reply whatever its code. */
+  call(action: string, params: Params = {}, options: CallOptions = {}): Promise<CmqReply> {
+    const { signal, waitSeconds = 0, ...sign } = options;
+    const timeoutMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + waitSeconds * 1000;
+    return withRetries(
+      () => this.attempt(action, params, sign, timeoutMs, signal),
+      this.retry,
+      signal,
+      this.options.retryClock,
+    );
+  }
+
+  private async attempt(
+    action: string,
+    params: Params,
+    sign: SignOptions,
+    timeoutMs: number,
+    caller: AbortSignal | undefined,
+  ): Promise<CmqReply> {
+    // A timer, not AbortSignal.timeout: a custom fetch may hold no reference to that signal,
+    // and Node lets an unreferenced one be collected before it fires.
+    const timeout = new AbortController();
+    const signal = caller ? AbortSignal.any([caller, timeout.signal]) : timeout.signal;
+    const { endpoint, credentials } = this.options;
+    const request = await signedRequest(endpoint, credentials, action, params, sign, signal);
+    const timer = setTimeout(() => {
+      timeout.abort(new DOMException(`no answer in ${timeoutMs} ms`, "TimeoutError"));
+    }, timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(request);
+      text = await response.text();
+    } catch (e) {
+      if (caller?.aborted) throw caller.reason;
+      throw new CmqNetworkError(`${action}: ${describe(e)}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.status !== 200) throw new Error(`${action}: HTTP ${response.status}`);
+    try {
+      return JSON.parse(text) as CmqReply;
+    } catch {
+      throw new Error(`${action}: not a CMQ reply: ${text.slice(0, 200)}`);
+    }
+  }
+
+  /** Calls an action and throws CmqHttpError unless its code is 0. */
+  async ok(action: string, params: Params = {}, options: CallOptions = {}): Promise<CmqReply> {
+    const reply = await this.call(action, params, options);
+    if (reply.code !== 0) throw new CmqHttpError(action, reply);
+    return reply;
+  }
+
+  async createQueue(queueName: string, attributes: Params = {}): Promise<string> {
+    return (await this.ok("CreateQueue", { queueName, ...attributes })).queueId;
+  }
+
+  async sendMessage(queueName: string, msgBody: string, delaySeconds = 0): Promise<string> {
+    return (await this.ok("SendMessage", { queueName, msgBody, delaySeconds })).msgId;
+  }
+
+  async batchSendMessage(
+    queueName: string,
+    bodies: readonly string[],
+    delaySeconds = 0,
+  ): Promise<string[]> {
+    const reply = await this.ok("BatchSendMessage", {
+      queueName,
+      delaySeconds,
+      ...indexed("msgBody", bodies),
+    });
+    return reply.msgList.map((m: { msgId: string }) => m.msgId);
+  }
+
+  /** Up to `numOfMsg` messages; an empty list when the wait ends with CMQ's "no message". */
+  async batchReceiveMessage(
+    queueName: string,
+    numOfMsg: number,
+    pollingWaitSeconds = 0,
+    options: CallOptions = {},
+  ): Promise<MsgInfo[]> {
+    const params = { queueName, numOfMsg, pollingWaitSeconds };
+    const reply = await this.call("BatchReceiveMessage", params, {
+      waitSeconds: pollingWaitSeconds,
+      ...options,
+    });
+    if (reply.code === WIRE_CODES.noMessage) return [];
+    if (reply.code !== 0) throw new CmqHttpError("BatchReceiveMessage", reply);
+    return reply.msgInfoList;
+  }
+
+  async deleteMessage(queueName: string, receiptHandle: string): Promise<void> {
+    await this.ok("DeleteMessage", { queueName, receiptHandle });
+  }
+
+  async batchDeleteMessage(queueName: string, receiptHandles: readonly string[]): Promise<void> {
+    await this.ok("BatchDeleteMessage", { queueName, ...indexed("receiptHandle", receiptHandles) });
+  }
+}
+
+/** fetch's "fetch failed" says little: name the cause (ECONNREFUSED, a timeout) too. */
+function describe(e: unknown): string {
+  const error = e as Error & { cause?: Error & { code?: string } };
+  const cause = error.cause;
+  const why = cause?.code ?? cause?.message;
+  return why && why !== error.message ? `${error.message} (${why})` : String(error.message ?? e);
+}
