@@ -100,8 +100,8 @@ try {
     "bench-tcp-sharded",
     `${shards} shards`,
   );
-  const { sends, pulls, deletes } = bridge.forwarder;
-  const coalescing = { send: sends.stats, pull: pulls.stats, delete: deletes.stats };
+  const { sends, consumes } = bridge.forwarder;
+  const coalescing = { send: sends.stats, "pull and delete": consumes.stats };
   report("TCP", [
     { result: httpSend },
     { result: tcpSend, versus: httpSend.name },

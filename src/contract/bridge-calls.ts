@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import {
+  MAX_COALESCED_DELETE,
   MAX_COALESCED_RECEIVE,
   POLLING_WAIT_SECONDS,
   QUEUE_ATTRIBUTE_LIMITS,
@@ -69,6 +70,20 @@ export const ReceiveCall = z.object({
 });
 
 /** Ends the receive named `waiter` (parked, or arriving later): its TCP client is gone. */
+/**
+ * A queue's consumers' step, fused by the bridge: delete what they acknowledged, then take up to
+ * `max` messages there now (0: none), in one object call where there were two.
+ */
+export const ConsumeCall = z.object({
+  op: z.literal("consume"),
+  appId,
+  queue,
+  // Checked one by one later: a malformed handle fails only its own slot.
+  handles: z.array(z.string()).max(MAX_COALESCED_DELETE),
+  max: int({ min: 0, max: MAX_COALESCED_RECEIVE }),
+  visibilityTimeoutSeconds: int(QUEUE_ATTRIBUTE_LIMITS.visibilityTimeout).optional(),
+});
+
 export const CancelReceiveCall = z.object({ op: z.literal("cancelReceive"), appId, queue, waiter });
 
 /** What a pull took for a client whose connection closed first: back at once, uncounted. */
@@ -123,6 +138,7 @@ export const BridgeCall = z.discriminatedUnion("op", [
   AuthCall,
   SendCall,
   ReceiveCall,
+  ConsumeCall,
   CancelReceiveCall,
   ReturnUnreadCall,
   DeleteCall,
@@ -134,6 +150,7 @@ export const BridgeCall = z.discriminatedUnion("op", [
 export type AuthCall = z.infer<typeof AuthCall>;
 export type SendCall = z.infer<typeof SendCall>;
 export type ReceiveCall = z.infer<typeof ReceiveCall>;
+export type ConsumeCall = z.infer<typeof ConsumeCall>;
 export type CancelReceiveCall = z.infer<typeof CancelReceiveCall>;
 export type ReturnUnreadCall = z.infer<typeof ReturnUnreadCall>;
 export type DeleteCall = z.infer<typeof DeleteCall>;

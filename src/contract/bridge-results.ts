@@ -20,6 +20,8 @@ export interface BridgeResult {
   send: Outcome<string[]>[];
   /** An empty list when nothing arrived within the wait. */
   receive: BridgeMessage[];
+  /** One outcome per handle, and the messages taken after the deletes. */
+  consume: { deleted: Outcome<null>[]; messages: BridgeMessage[] };
   cancelReceive: null;
   returnUnread: null;
   /** One outcome per handle. */

@@ -51,6 +51,8 @@ export class Batcher<Item, Result> {
     /** Sends one batch for `key`; returns one result per item, in order. */
     private readonly send: (key: string, items: Item[]) => Promise<Result[]>,
     private readonly weigh: (item: Item) => number = () => 0,
+    /** Whether `item` may join the batch gathered so far; a batch ends at the first that may not. */
+    private readonly joins: (batch: readonly Item[], item: Item) => boolean = () => true,
   ) {}
 
   async submit(key: string, item: Item): Promise<Result> {
@@ -91,17 +93,18 @@ export class Batcher<Item, Result> {
     });
   }
 
-  /** How many waiting items the next call takes: by count and weight, at least one. */
+  /** How many waiting items the next call takes: by count, weight and fit, at least one. */
   private takeCount(lane: Lane<Item, Result>): number {
     let weight = 0;
-    let n = 0;
+    const taken: Item[] = [];
     for (const w of lane.waiting) {
-      if (n >= this.options.maxItems) break;
+      if (taken.length >= this.options.maxItems) break;
       weight += this.weigh(w.item);
-      if (n > 0 && weight > this.options.maxWeight) break;
-      n++;
+      if (taken.length > 0 && (weight > this.options.maxWeight || !this.joins(taken, w.item)))
+        break;
+      taken.push(w.item);
     }
-    return n;
+    return taken.length;
   }
 
   /** Hands each batch that may go now to its first item, which sends it. */

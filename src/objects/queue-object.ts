@@ -308,6 +308,32 @@ export class QueueObject extends DurableObject<Env> {
     return attempt(() => this.store.peek(call, request, clock.now()));
   }
 
+  /** Deletes `handles`, then takes up to `request.max` messages there now, in one transaction. */
+  async consume(
+    call: QueueCall,
+    handles: bigint[],
+    request: ReceiveRequest,
+  ): Promise<Outcome<{ deleted: DeleteItemResult[]; messages: ReceivedMessage[] }>> {
+    const now = clock.now();
+    const outcome = attempt(() => this.store.consume(call, handles, request, now));
+    if (outcome.ok) {
+      const { messages, deadLettered } = outcome.value.received;
+      if (deadLettered > 0) await this.alarms.ensure(now);
+      if (messages.length > 0) {
+        this.waiters.wake(1);
+        this.waiters.wakeBefore(Math.min(...messages.map((m) => m.nextVisibleTime)));
+      }
+    }
+    return this.alarms.afterChange(
+      outcome.ok
+        ? {
+            ok: true,
+            value: { deleted: outcome.value.deleted, messages: outcome.value.received.messages },
+          }
+        : outcome,
+    );
+  }
+
   async delete(call: QueueCall, handles: bigint[]): Promise<Outcome<DeleteItemResult[]>> {
     return this.alarms.afterChange(attempt(() => this.store.delete(call, handles, clock.now())));
   }

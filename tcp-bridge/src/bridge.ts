@@ -69,8 +69,7 @@ export async function startBridge(
           coalesced: {
             send: forwarder.sends.stats,
             publish: forwarder.publishes.stats,
-            delete: forwarder.deletes.stats,
-            pull: forwarder.pulls.stats,
+            consume: forwarder.consumes.stats,
           },
         }),
       );

@@ -1,14 +1,15 @@
 /**
- * Forwards decoded TCP requests to the Worker. Sends, publishes, deletes and pulls of what is
- * there now for the same queue or topic are coalesced into one batch-shaped object call
- * (Batcher); each frame still gets its own result. A pull that must wait parks on its own.
+ * Forwards decoded TCP requests to the Worker. Sends and publishes for the same queue or topic are
+ * coalesced into one batch-shaped object call (group commit); so are a queue's deletes and pulls of
+ * what is there now, fused into one consume call that deletes, then takes. Each frame still gets
+ * its own result. A pull that must wait parks on its own.
  */
 
 import { randomUUID } from "node:crypto";
 import type { PublishCall, SendCall } from "../../src/contract/bridge-calls";
 import type { BridgeMessage } from "../../src/contract/bridge-results";
 import { Batcher, type BatcherOptions } from "../../src/domain/group-commit";
-import { MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
+import { MAX_COALESCED_DELETE, MAX_COALESCED_RECEIVE } from "../../src/domain/limits";
 import type { Outcome } from "../../src/domain/outcome";
 import type { WorkerChannel } from "./worker-channel";
 
@@ -17,6 +18,45 @@ interface PullItem {
   queue: string;
   max: number;
   visibilityTimeoutSeconds?: number;
+}
+
+/** A frame's part of a fused consume call: handles to delete, or messages to take. */
+type ConsumeItem =
+  | { kind: "delete"; queue: string; handles: string[] }
+  | ({ kind: "pull" } & PullItem);
+type ConsumeResult = Outcome<Outcome<null>[]> | Outcome<BridgeMessage[]>;
+
+/**
+ * One call carries at most MAX_COALESCED_DELETE handles and MAX_COALESCED_RECEIVE messages: a
+ * pulled message weighs as much as this many handles, against a weight of MAX_COALESCED_DELETE.
+ */
+const PULL_WEIGHT = MAX_COALESCED_DELETE / MAX_COALESCED_RECEIVE;
+
+/** A call takes one visibility timeout: a pull asking another one waits for the next call. */
+function joinsConsume(batch: readonly ConsumeItem[], item: ConsumeItem): boolean {
+  if (item.kind !== "pull") return true;
+  const pull = batch.find((i) => i.kind === "pull");
+  return pull?.kind !== "pull" || pull.visibilityTimeoutSeconds === item.visibilityTimeoutSeconds;
+}
+
+/** Splits a consume call's answer into each frame's part, in order. */
+function consumeShares(
+  items: readonly ConsumeItem[],
+  outcome: Outcome<{ deleted: Outcome<null>[]; messages: BridgeMessage[] }>,
+): ConsumeResult[] {
+  if (!outcome.ok) return items.map(() => outcome);
+  let deleted = 0;
+  let taken = 0;
+  return items.map((item) => {
+    if (item.kind === "delete") {
+      const mine = outcome.value.deleted.slice(deleted, deleted + item.handles.length);
+      deleted += item.handles.length;
+      return { ok: true, value: mine };
+    }
+    const mine = outcome.value.messages.slice(taken, taken + item.max);
+    taken += mine.length;
+    return { ok: true, value: mine };
+  });
 }
 
 type SendGroup = SendCall["groups"][number];
@@ -43,13 +83,8 @@ function fanOut<T>(outcome: Outcome<T[]>, count: number): (T | Failed)[] {
 export class Forwarder {
   readonly sends: Batcher<SendGroup & { queue: string }, Outcome<string[]>>;
   readonly publishes: Batcher<PublishGroup & { topic: string }, Outcome<string[]>>;
-  /**
-   * One item per frame: its handles; the result is one outcome per handle, or the whole call's
-   * failure (a missing queue fails the request, not each of its handles).
-   */
-  readonly deletes: Batcher<{ queue: string; handles: string[] }, Outcome<Outcome<null>[]>>;
-  /** Pulls without a wait, by queue and visibility timeout; each frame gets its `max` at most. */
-  readonly pulls: Batcher<PullItem, Outcome<BridgeMessage[]>>;
+  /** Deletes and pulls without a wait, fused per queue: one consume call deletes, then takes. */
+  readonly consumes: Batcher<ConsumeItem, ConsumeResult>;
 
   constructor(
     private readonly channel: WorkerChannel,
@@ -75,52 +110,30 @@ export class Forwarder {
       },
       (item) => weight(item),
     );
-    this.deletes = new Batcher(options, async (key, items): Promise<Outcome<Outcome<null>[]>[]> => {
-      const [appId] = split(key);
-      const queue = items[0]?.queue ?? "";
-      const outcome = await channel.call({
-        op: "delete",
-        appId,
-        queue,
-        handles: items.flatMap((i) => i.handles),
-      });
-      if (!outcome.ok) return items.map(() => outcome);
-      let offset = 0;
-      return items.map((i) => {
-        const mine = outcome.value.slice(offset, offset + i.handles.length);
-        offset += i.handles.length;
-        return { ok: true, value: mine };
-      });
-    });
-    this.pulls = new Batcher(
-      { ...options, maxItems: MAX_COALESCED_RECEIVE, maxWeight: MAX_COALESCED_RECEIVE },
-      async (key, items): Promise<Outcome<BridgeMessage[]>[]> => {
+    this.consumes = new Batcher(
+      { ...options, maxItems: MAX_COALESCED_DELETE, maxWeight: MAX_COALESCED_DELETE },
+      async (key, items) => {
         const [appId] = split(key);
-        const first = items[0];
+        const pulls = items.filter((i) => i.kind === "pull");
         const outcome = await channel.call({
-          op: "receive",
+          op: "consume",
           appId,
-          queue: first?.queue ?? "",
-          max: items.reduce((n, i) => n + i.max, 0),
-          waitSeconds: 0,
-          visibilityTimeoutSeconds: first?.visibilityTimeoutSeconds,
+          queue: items[0]?.queue ?? "",
+          handles: items.flatMap((i) => (i.kind === "delete" ? i.handles : [])),
+          max: pulls.reduce((n, i) => n + i.max, 0),
+          visibilityTimeoutSeconds: pulls[0]?.visibilityTimeoutSeconds,
         });
-        if (!outcome.ok) return items.map(() => outcome);
-        let offset = 0;
-        return items.map((i) => {
-          const mine = outcome.value.slice(offset, offset + i.max);
-          offset += mine.length;
-          return { ok: true, value: mine };
-        });
+        return consumeShares(items, outcome);
       },
-      (item) => item.max,
+      (item) => (item.kind === "delete" ? item.handles.length : item.max * PULL_WEIGHT),
+      joinsConsume,
     );
   }
 
-  /** Takes up to `max` messages there now, in a call shared with other frames' pulls. */
+  /** Takes up to `max` messages there now, in a call shared with other frames' pulls and deletes. */
   pullNow(appId: string, queue: string, request: Omit<PullItem, "queue">) {
-    const key = `${keyOf(appId, queue)}\u0000${request.visibilityTimeoutSeconds ?? ""}`;
-    return this.pulls.submit(key, { queue, ...request });
+    const item: ConsumeItem = { kind: "pull", queue, ...request };
+    return this.consumes.submit(keyOf(appId, queue), item) as Promise<Outcome<BridgeMessage[]>>;
   }
 
   auth(secretId: string, clientId: string, signature: string, signatureMethod: string) {
@@ -135,8 +148,10 @@ export class Forwarder {
     return this.publishes.submit(keyOf(appId, topic), { topic, ...group });
   }
 
+  /** One outcome per handle, or the whole call's failure (a missing queue fails the request). */
   delete(appId: string, queue: string, handles: string[]) {
-    return this.deletes.submit(keyOf(appId, queue), { queue, handles });
+    const item: ConsumeItem = { kind: "delete", queue, handles };
+    return this.consumes.submit(keyOf(appId, queue), item) as Promise<Outcome<Outcome<null>[]>>;
   }
 
   confirm(appId: string, queue: string, items: { msgId: string; state: number }[]) {

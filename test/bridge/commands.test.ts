@@ -121,14 +121,14 @@ describe("pull coalescing", () => {
       queue,
       Array.from({ length: 16 }, (_, i) => `n${i}`),
     );
-    const before = { ...stack.bridge.forwarder.pulls.stats };
+    const before = { ...stack.bridge.forwarder.consumes.stats };
     // 24 pulls of one message and two batch pulls of four: 32 messages, all there.
     const pulls = await Promise.all([
       ...Array.from({ length: 24 }, () => tcp.pull(queue, 0)),
       tcp.batchPull(queue, 4, 0),
       tcp.batchPull(queue, 4, 0),
     ]);
-    const calls = stack.bridge.forwarder.pulls.stats.calls - before.calls;
+    const calls = stack.bridge.forwarder.consumes.stats.calls - before.calls;
     expect(calls).toBeLessThan(26);
     const singles = pulls.slice(0, 24) as ({ msgId: bigint } | undefined)[];
     const batches = pulls.slice(24) as { msgId: bigint }[][];
@@ -141,6 +141,40 @@ describe("pull coalescing", () => {
 });
 
 describe("sharded queues through the bridge", () => {
+  it("fuses a consumer's delete and the next pull into one object call, each frame answered", async () => {
+    const queue = stack.name();
+    await stack.http.createQueue(queue);
+    const tcp = await stack.tcp();
+    for (const half of [0, 16]) {
+      await tcp.batchSend(
+        queue,
+        Array.from({ length: 16 }, (_, i) => `c${half + i}`),
+      );
+    }
+    const first = await tcp.batchPull(queue, 16, 0);
+    const before = { ...stack.bridge.forwarder.consumes.stats };
+    // Written in one turn, as a pipelining consumer does: they reach the bridge together.
+    const [failures, next] = await Promise.all([
+      tcp.batchDelete(
+        queue,
+        first.map((m) => m.receiptHandle),
+      ),
+      tcp.batchPull(queue, 16, 0),
+    ]);
+    const stats = stack.bridge.forwarder.consumes.stats;
+    expect({ calls: stats.calls - before.calls, items: stats.items - before.items }).toEqual({
+      calls: 1,
+      items: 2,
+    });
+    expect(failures).toEqual([]);
+    expect(next).toHaveLength(16);
+    expect(new Set([...first, ...next].map((m) => m.msgId)).size).toBe(32);
+    expect(await stack.http.ok("GetQueueAttributes", { queueName: queue })).toMatchObject({
+      activeMsgNum: 0,
+      inactiveMsgNum: 16,
+    });
+  });
+
   it("spreads coalesced sends over the shards and pulls and deletes every message", async () => {
     const queue = stack.name();
     await stack.http.createQueue(queue, { shards: 3 });

@@ -298,6 +298,36 @@ describe("bridge route: transaction confirms", () => {
   });
 });
 
+describe("bridge route: consume (a consumer's delete and next pull in one call)", () => {
+  it("deletes the acknowledged handles, then takes what is there, failing only bad handles", async () => {
+    const queue = await createQueue();
+    await cmq("BatchSendMessage", {
+      queueName: queue,
+      "msgBody.1": "a",
+      "msgBody.2": "b",
+      "msgBody.3": "c",
+    });
+    const [taken] = await value({ op: "receive", appId: APP_A, queue, max: 1, waitSeconds: 0 });
+    const step = await value({
+      op: "consume",
+      appId: APP_A,
+      queue,
+      handles: [taken.receiptHandle, "bad", taken.receiptHandle],
+      max: 16,
+    });
+    expect(step.deleted).toEqual([
+      { ok: true, value: null },
+      { ok: false, error: { kind: "receiptHandleMalformed" } },
+      { ok: false, error: { kind: "receiptHandleInvalid" } },
+    ]);
+    expect(step.messages.map((m: BridgeMessage) => m.body).sort()).toEqual(["b", "c"]);
+    expect(await cmq("GetQueueAttributes", { queueName: queue })).toMatchObject({
+      activeMsgNum: 0,
+      inactiveMsgNum: 2,
+    });
+  });
+});
+
 describe("bridge route: receivers that go away", () => {
   it("gives back unread what a pull took for a client that closed, its receive not counted", async () => {
     const queue = await createQueue();

@@ -280,6 +280,26 @@ export class QueueStore {
     return this.change(call, now, (meta) => deleteByHandles(this.sql, meta, handles, now));
   }
 
+  /**
+   * A consumer's step in one transaction: delete what it acknowledged, then take up to
+   * `request.max` more (0: none). The TCP bridge fuses the deletes and pulls of a queue's
+   * consumers this way, one object call where there were two.
+   */
+  consume(
+    call: QueueCall,
+    handles: readonly bigint[],
+    request: ReceiveRequest,
+    now: number,
+  ): { deleted: DeleteItemResult[]; received: ReceiveResult } {
+    return this.change(call, now, (meta) => ({
+      deleted: deleteByHandles(this.sql, meta, handles, now),
+      received:
+        request.max > 0
+          ? receiveBatch(this.sql, meta, request, now)
+          : { messages: [], deadLettered: 0 },
+    }));
+  }
+
   /** Takes messages handed over by another queue (dead-letter move, redrive). Fails: queueFull. */
   acceptHandOff(call: QueueCall, items: readonly HandOff[], now: number): void {
     this.change(call, now, (meta) => acceptHandOff(this.sql, meta, items, now));

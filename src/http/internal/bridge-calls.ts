@@ -10,6 +10,7 @@ import type {
   BridgeCall,
   CancelReceiveCall,
   ConfirmCall,
+  ConsumeCall,
   DeleteCall,
   PublishCall,
   ReceiveCall,
@@ -81,6 +82,24 @@ async function receive(call: ReceiveCall, env: Env, receiver: Receiver): Answer<
   if (outcome.ok) return { ok: true, value: outcome.value.map(message) };
   // An empty pull is a normal answer here; the bridge gives the TCP client its "no message".
   return outcome.error.kind === "noMessage" ? { ok: true, value: [] } : outcome;
+}
+
+async function consume(call: ConsumeCall, env: Env, receiver: Receiver): Answer<"consume"> {
+  const queue = queueObject({ env, appId: call.appId, receiver }, call.queue);
+  const request = { max: call.max, visibilityTimeoutSeconds: call.visibilityTimeoutSeconds };
+  let messages: BridgeMessage[] = [];
+  const deleted = await parsedItems(
+    call.handles,
+    parseUint64,
+    () => MALFORMED,
+    async (handles) => {
+      const outcome = await queue.consume({ queue: call.queue }, handles, request);
+      if (!outcome.ok) return outcome;
+      messages = outcome.value.messages.map(message);
+      return { ok: true, value: outcome.value.deleted };
+    },
+  );
+  return deleted.ok ? { ok: true, value: { deleted: deleted.value, messages } } : deleted;
 }
 
 async function cancelReceive(
@@ -198,6 +217,8 @@ export function runBridgeCall(
       return send(call, env, receiver);
     case "receive":
       return receive(call, env, receiver);
+    case "consume":
+      return consume(call, env, receiver);
     case "cancelReceive":
       return cancelReceive(call, env, receiver);
     case "returnUnread":

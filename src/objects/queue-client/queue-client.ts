@@ -19,9 +19,14 @@ import type { DeadLetterPolicy, QueueAttributes } from "../../domain/queue/meta"
 import { mergeMetrics, type QueueMetrics } from "../../domain/queue/metrics";
 import { mergePeeks, type PeekRequest, type PeekResult } from "../../domain/queue/peek";
 import type { NewQueue, QueueCall, QueueView } from "../../domain/queue/queue-store";
-import type { ReceivedMessage } from "../../domain/queue/receive";
+import type { ReceivedMessage, ReceiveRequest } from "../../domain/queue/receive";
 import type { SendGroup } from "../../domain/queue/send";
-import { shardOfHandle, shardOfHandOffKey, shardOfMessageId } from "../../domain/queue/sharding";
+import {
+  type Failed,
+  shardOfHandle,
+  shardOfHandOffKey,
+  shardOfMessageId,
+} from "../../domain/queue/sharding";
 import type { TraceEntry } from "../../domain/queue/trace";
 import type { ConfirmResult } from "../../domain/queue/transaction";
 import type { ReceiveCall } from "../queue-object";
@@ -82,6 +87,29 @@ export class QueueClient {
         r.stub(shard).peek(r.call(call, shards, false), request),
       );
       return answers.ok ? ok(mergePeeks(answers.value, request.max)) : answers;
+    });
+  }
+
+  /**
+   * Deletes `handles`, then takes up to `request.max` messages there now (a consumer's step): one
+   * object call in one transaction on a queue of one shard, both steps side by side on more.
+   */
+  async consume(
+    call: QueueCall,
+    handles: bigint[],
+    request: ReceiveRequest,
+  ): Promise<Outcome<{ deleted: (DeleteItemResult | Failed)[]; messages: ReceivedMessage[] }>> {
+    const r = this.routing;
+    return r.routed(async (shards) => {
+      if (shards === 1) return r.stub(0).consume(r.call(call, 1, false), handles, request);
+      const [deleted, taken] = await Promise.all([
+        this.delete(call, handles),
+        request.max > 0 ? this.receive(call, { ...request, waitSeconds: 0 }) : ok([]),
+      ]);
+      if (!deleted.ok) return deleted;
+      const messages = taken.ok ? taken.value : [];
+      if (!taken.ok && taken.error.kind !== "noMessage") return taken;
+      return ok({ deleted: deleted.value, messages });
     });
   }
 
