@@ -1,8 +1,8 @@
 /**
  * Runs the Worker locally for `npm start`, the bridge tests and the benchmarks, with the local
  * defaults (local/defaults.env) as its secrets. Two ways:
- * - `startMiniflareWorker`: bundle once with wrangler, then serve the bundle with Miniflare
- *   directly on a loopback port. No wrangler dev proxy in front, which is the local bottleneck
+ * - `startMiniflareWorker`: bundle with wrangler (once per version: bundle-cache.ts), then serve it
+ *   with Miniflare directly on a loopback port. No wrangler dev proxy in front, the local bottleneck
  *   (docs/architecture.md "Local serving"); storage can persist where `wrangler dev` keeps it.
  *   Requests reach the Worker on a socket of its own, not through Miniflare's entry worker (a
  *   quarter of workerd's CPU per request in profiles; it adds request.cf, logging and dev-registry
@@ -10,10 +10,7 @@
  *   (disconnect-relay.ts), so a client that goes away cancels its request.
  * - `startLocalWorker`: through wrangler itself (`unstable_startWorker`), bundling on the fly.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 // miniflare is pinned to the 5.x beta that wrangler and @cloudflare/vitest-plugin themselves pin
 // exactly (5.x is published only as betas; npm's "latest" is the 4.x line). The 4.x release works
 // here too (its options need no convertV4MiniflareOptions), but npm then installs it beside their
@@ -25,6 +22,7 @@ import {
   unstable_readConfig,
   unstable_startWorker,
 } from "wrangler";
+import { workerBundle } from "./bundle-cache";
 import { type Relay, startDisconnectRelay } from "./disconnect-relay";
 import { LOCAL_DEFAULTS_FILE } from "./local-defaults";
 
@@ -85,17 +83,9 @@ type WorkerOptionsFrom = (
 /** Options wrangler derives from the config that a bundled, local-only Worker does not use. */
 const UNUSED_OPTIONS = ["modulesRules", "rootPath"];
 
-/** Bundles the Worker (`wrangler deploy --dry-run`) and serves it with Miniflare directly. */
+/** Serves the Worker's bundle (bundle-cache.ts) with Miniflare directly. */
 export async function startMiniflareWorker(options: MiniflareWorkerOptions): Promise<LocalWorker> {
-  const outdir = mkdtempSync(join(tmpdir(), "cmq-edge-bundle-"));
-  execFileSync(
-    process.execPath,
-    [wranglerBin(), "deploy", "--dry-run", "--env=", "--outdir", outdir, "-c", options.configPath],
-    {
-      stdio: "ignore",
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
+  const outdir = workerBundle(options.configPath);
   const { workerOptions } = (unstable_getMiniflareWorkerOptions as WorkerOptionsFrom)(
     options.configPath,
     undefined,
@@ -119,7 +109,7 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     name: unstable_readConfig({ config: options.configPath }).name,
     modules: true,
     // wrangler names the bundle after the entry point (src/index.ts → index.js).
-    scriptPath: join(outdir, bundleName(outdir)),
+    scriptPath: join(outdir, "index.js"),
     modulesRoot: outdir,
     // Miniflare's entry worker still listens, on a free port; clients use the direct socket.
     host: "127.0.0.1",
@@ -130,15 +120,10 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
   // The layout `wrangler dev --persist-to` uses, so both see the same queues.
   if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
   if (options.inspectorPort !== undefined) mfOptions.inspectorPort = options.inspectorPort;
-  // Miniflare ends the process on SIGINT/SIGTERM itself, before any async clean-up can run.
-  const removeBundle = () => rmSync(outdir, { recursive: true, force: true });
-  process.once("exit", removeBundle);
   let relay: Relay | undefined;
   const disposeAll = async () => {
     await relay?.close();
     await mf.dispose().catch(() => {});
-    removeBundle();
-    process.removeListener("exit", removeBundle);
   };
   const mf = new Miniflare(mfOptions);
   try {
@@ -149,24 +134,9 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
       port: Number(direct.port),
     });
   } catch (error) {
-    // A port in use, say: leave no workerd and no bundle behind.
+    // A port in use, say: leave no workerd behind.
     await disposeAll();
     throw error;
   }
   return { url: `http://127.0.0.1:${relay.port}`, dispose: disposeAll };
-}
-
-function bundleName(outdir: string): string {
-  const [name] = readdirSync(outdir).filter((file) => file.endsWith(".js"));
-  if (!name) throw new Error(`wrangler left no bundle in ${outdir}`);
-  return name;
-}
-
-function wranglerBin(): string {
-  return join(
-    dirname(new URL(import.meta.resolve("wrangler")).pathname),
-    "..",
-    "bin",
-    "wrangler.js",
-  );
 }

@@ -1,0 +1,105 @@
+/**
+ * The Worker's bundle for local serving, built once per version of what goes into it: `npm start`
+ * after a crash or a restart serves again without re-bundling (`wrangler deploy --dry-run` takes
+ * seconds). Kept under node_modules/.cache/cmq-edge/ (the usual home of build caches; gitignored),
+ * keyed by a digest of the Worker's sources, its wrangler config and the lockfile.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CACHE = join(ROOT, "node_modules", ".cache", "cmq-edge");
+/** Bundles of older sources kept, for switching branches back and forth. */
+const KEEP = 4;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** A digest of every input of the bundle: what changes it makes a new one. */
+function digestOf(configPath: string): string {
+  const inputs = [
+    ...filesUnder(join(ROOT, "src")),
+    configPath,
+    join(ROOT, "package-lock.json"),
+  ].sort();
+  const hash = createHash("sha256");
+  for (const file of inputs) {
+    hash.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+function wranglerBin(): string {
+  return join(
+    dirname(new URL(import.meta.resolve("wrangler")).pathname),
+    "..",
+    "bin",
+    "wrangler.js",
+  );
+}
+
+/** Keeps the KEEP most recently used bundles. */
+function prune(): void {
+  const bundles = readdirSync(CACHE)
+    .filter((name) => name.startsWith("bundle-"))
+    .map((name) => ({ path: join(CACHE, name), used: statSync(join(CACHE, name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const old of bundles.slice(KEEP)) rmSync(old.path, { recursive: true, force: true });
+}
+
+/** The folder holding the bundle (index.js) of the Worker `configPath` describes. */
+export function workerBundle(configPath: string): string {
+  const dir = join(CACHE, `bundle-${digestOf(configPath)}`);
+  if (existsSync(join(dir, "index.js"))) {
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return dir;
+  }
+  mkdirSync(CACHE, { recursive: true });
+  // Built beside, then moved in whole: a concurrent start never sees half a bundle.
+  const building = mkdtempSync(join(CACHE, "building-"));
+  try {
+    execFileSync(
+      process.execPath,
+      [wranglerBin(), "deploy", "--dry-run", "--env=", "--outdir", building, "-c", configPath],
+      {
+        stdio: "ignore",
+        env: {
+          ...process.env,
+          WRANGLER_SEND_METRICS: "false",
+          CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        },
+      },
+    );
+    if (!existsSync(join(building, "index.js"))) {
+      throw new Error(`wrangler left no bundle (index.js) in ${building}`);
+    }
+    try {
+      renameSync(building, dir);
+    } catch (error) {
+      // Another start finished the same bundle first: use that one.
+      if (!existsSync(join(dir, "index.js"))) throw error;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  prune();
+  return dir;
+}
