@@ -44,6 +44,11 @@ export function activeCount(c: Counters): number {
   return c.total - c.delayed - c.inflight;
 }
 
+/** Whether every transition up to `now` has been counted: each row visible at `now` is active. */
+export function settledTo(meta: QueueMeta, now: number): boolean {
+  return meta.watermark.at === now && meta.watermark.seq === SETTLED_ALL;
+}
+
 /**
  * Counts the delayed and in-flight messages that became visible since the watermark, up to one
  * chunk. Mutates `meta`; returns true when the chunk limit stopped it before `now`.
@@ -52,6 +57,11 @@ export function activeCount(c: Counters): number {
 export function settle(sql: SqlPort, meta: QueueMeta, now: number): boolean {
   const w = meta.watermark;
   if (w.at > now || (w.at === now && w.seq === SETTLED_ALL)) return false;
+  // Nothing delayed or in flight: no row can become active, so there is nothing to walk.
+  if (meta.counters.delayed === 0 && meta.counters.inflight === 0) {
+    meta.watermark = { at: now, seq: SETTLED_ALL };
+    return false;
+  }
   const rows = sql.all<{ visible_at: number; seq: number; dequeue_count: number }>(
     `SELECT visible_at, seq, dequeue_count FROM message
      WHERE (visible_at, seq) > (?, ?) AND visible_at <= ?

@@ -6,7 +6,7 @@
  */
 import { deliveryTag, parseReceiptHandle, type ReceiptRef } from "../ids";
 import type { Outcome } from "../outcome";
-import { boundChunks, inList, type SqlPort } from "../sql";
+import { boundChunks, inList, placeholders, type SqlPort } from "../sql";
 import { classify, count } from "./counters";
 import type { QueueMeta } from "./meta";
 import { trace } from "./trace";
@@ -38,6 +38,8 @@ export function deleteByHandles(
     const ref = parseReceiptHandle(h);
     return ref && ref.shard === meta.shard ? ref : undefined;
   });
+  // Without rewind, one statement deletes what the handles still hold and says what it was.
+  if (meta.attributes.rewindSeconds === 0) return deleteHeld(sql, meta, refs, now);
   const seqs = [...new Set(refs.flatMap((r) => (r ? [r.seq] : [])))];
   const rows = new Map<number, HeldRow>();
   for (const chunk of boundChunks(seqs)) {
@@ -69,6 +71,55 @@ export function deleteByHandles(
     now,
     deleted.map((seq) => ({ seq, event: "deleted" })),
   );
+  return results;
+}
+
+const INVALID: DeleteItemResult = { ok: false, error: { kind: "receiptHandleInvalid" } };
+
+/**
+ * Deletes, in one statement per chunk, the rows the handles hold now: a row goes only where its
+ * seq, its delivery tag and "still in flight" all match a handle. Mutates `meta` (counters).
+ * In: parsed handles (undefined: malformed or another shard's), now. Out: one result per handle.
+ */
+function deleteHeld(
+  sql: SqlPort,
+  meta: QueueMeta,
+  refs: readonly (ReceiptRef | undefined)[],
+  now: number,
+): DeleteItemResult[] {
+  const pairs = new Map<string, [number, number]>();
+  for (const ref of refs) if (ref) pairs.set(`${ref.seq}:${ref.tag}`, [ref.seq, ref.tag]);
+  const gone = new Map<number, HeldRow>();
+  for (const chunk of boundChunks([...pairs.values()], 2, 1)) {
+    const rows = sql.all<HeldRow>(
+      `DELETE FROM message WHERE visible_at > ? AND dequeue_count > 0
+         AND (seq, dequeue_count & 65535) IN (VALUES ${placeholders(chunk.length, 2)})
+       RETURNING seq, visible_at, dequeue_count, origin_queue IS NOT NULL AS dead_letter`,
+      now,
+      ...chunk.flat(),
+    );
+    for (const row of rows) gone.set(row.seq, row);
+  }
+  const results = refs.map((ref): DeleteItemResult => {
+    const row = ref && gone.get(ref.seq);
+    if (!ref || !row || deliveryTag(row.dequeue_count) !== ref.tag) return INVALID;
+    // A handle given twice deletes once.
+    gone.delete(row.seq);
+    count(meta.counters, classify(meta.watermark, row), -1);
+    meta.deadLetterCount -= row.dead_letter;
+    return { ok: true, value: undefined };
+  });
+  const deleted = results.filter((r) => r.ok).length;
+  meta.totals.deleted += deleted;
+  if (meta.attributes.trace === 1) {
+    const seqs = refs.filter((ref, i) => ref && results[i]?.ok).map((ref) => ref?.seq ?? 0);
+    trace(
+      sql,
+      meta,
+      now,
+      seqs.map((seq) => ({ seq, event: "deleted" as const })),
+    );
+  }
   return results;
 }
 

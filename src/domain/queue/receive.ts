@@ -5,7 +5,7 @@
  */
 import { messageIdOf, receiptHandleOf } from "../ids";
 import type { SqlPort } from "../sql";
-import { classify, count } from "./counters";
+import { classify, count, settledTo } from "./counters";
 import { DEAD, markDead, timeToLiveCutoff } from "./dead-letter";
 import type { QueueMeta } from "./meta";
 import { retentionCutoff } from "./retention";
@@ -111,6 +111,9 @@ export function receiveBatch(
 ): ReceiveResult {
   const cutoff = receivableCutoff(meta, now);
   const deadAfter = meta.deadLetterPolicy?.maxReceiveCount;
+  if (deadAfter === undefined && settledTo(meta, now)) {
+    return { messages: takeVisible(sql, meta, request, cutoff, now), deadLettered: 0 };
+  }
   const taken: CandidateRow[] = [];
   let deadLettered = 0;
   while (taken.length < request.max) {
@@ -158,17 +161,70 @@ export function receiveBatch(
     );
   }
   const messages = taken.map((row) => toMessage(meta, row, now, nextVisible));
+  traceDeliveries(sql, meta, now, taken, messages);
+  return { messages, deadLettered };
+}
+
+/**
+ * The common receive in one statement: with no receive-count dead-lettering to check first and
+ * the counters settled to `now` (so every visible row is counted active), the rows are taken and
+ * read back at once. Mutates `meta` (counters, totals).
+ * In: max, visibility timeout, now. Out: the messages, in send order. Fails: never.
+ */
+function takeVisible(
+  sql: SqlPort,
+  meta: QueueMeta,
+  request: ReceiveRequest,
+  cutoff: number,
+  now: number,
+): ReceivedMessage[] {
+  const timeout = request.visibilityTimeoutSeconds ?? meta.attributes.visibilityTimeout;
+  const nextVisible = now + timeout * 1000;
+  // RETURNING gives the updated row: dequeue_count is the new one, first_dequeued_at is set.
+  const taken = sql
+    .all<CandidateRow>(
+      `UPDATE message SET visible_at = ?1, dequeue_count = dequeue_count + 1, last_dequeued_at = ?2,
+         first_dequeued_at = CASE WHEN first_dequeued_at = 0 THEN ?2 ELSE first_dequeued_at END
+       WHERE seq IN (SELECT seq FROM message
+         WHERE visible_at >= ?3 AND visible_at <= ?2 AND enqueued_at >= ?3
+         ORDER BY visible_at, seq LIMIT ?4)
+       RETURNING seq, body, enqueued_at, visible_at, first_dequeued_at, dequeue_count,
+         origin_queue, origin_pub_time, origin_dequeue_count`,
+      nextVisible,
+      now,
+      cutoff,
+      request.max,
+    )
+    .sort((a, b) => a.seq - b.seq);
+  if (taken.length === 0) return [];
+  meta.totals.received += taken.length;
+  // Each was active (visible at a settled `now`) and is now in flight.
+  meta.counters.inflight += taken.length;
+  const messages = taken.map((row) =>
+    toMessage(meta, { ...row, dequeue_count: row.dequeue_count - 1 }, now, nextVisible),
+  );
+  traceDeliveries(sql, meta, now, taken, messages);
+  return messages;
+}
+
+function traceDeliveries(
+  sql: SqlPort,
+  meta: QueueMeta,
+  now: number,
+  rows: readonly { seq: number }[],
+  messages: readonly ReceivedMessage[],
+): void {
+  if (meta.attributes.trace !== 1) return;
   trace(
     sql,
     meta,
     now,
     messages.map((m, i) => ({
-      seq: taken[i]?.seq ?? 0,
+      seq: rows[i]?.seq ?? 0,
       event: "delivered",
       detail: { receiptHandle: m.receiptHandle.toString(), dequeueCount: m.dequeueCount },
     })),
   );
-  return { messages, deadLettered };
 }
 
 /** When the next currently invisible message becomes visible, or null when none will. */

@@ -52,6 +52,7 @@ export function sendGroups(
 ): Outcome<bigint[]>[] {
   const rows: (string | number)[] = [];
   const sent: TraceEvent[] = [];
+  const traced = meta.attributes.trace === 1;
   const outcomes = groups.map((group) =>
     attempt(() => {
       if (group.transaction) return sendHalf(sql, meta, { ...group, ...group.transaction }, now);
@@ -66,7 +67,7 @@ export function sendGroups(
           classify(meta.watermark, { visible_at: visibleAt, seq, dequeue_count: 0 }),
           1,
         );
-        sent.push({ seq, event: "sent", detail: { ...group.origin } });
+        if (traced) sent.push({ seq, event: "sent", detail: { ...group.origin } });
         return messageIdOf({ shard: meta.shard, seq });
       });
     }),
