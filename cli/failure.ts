@@ -32,35 +32,16 @@ export interface Failure {
 
 /** One line and an exit code for anything a command threw; `endpoint` names where it went. */
 export function describeFailure(error: unknown, endpoint: string): Failure {
-  if (error instanceof CmqError) {
+  if (error instanceof CmqError || error instanceof CmqApi3Error) {
+    const which = error instanceof CmqError ? "CMQ" : "API 3.0";
     const hint = /authentication failed/.test(error.cmqMessage)
       ? " (the credential does not match the endpoint's: `cmq-edge profile show` says which is used)"
       : "";
+    const { action, code, cmqMessage: message, requestId } = error;
     return {
       exitCode: EXIT.refused,
-      line: `cmq-edge: ${error.action} failed with CMQ code ${error.code}: ${error.cmqMessage}${hint}`,
-      json: {
-        error: {
-          action: error.action,
-          code: error.code,
-          message: error.cmqMessage,
-          requestId: error.requestId,
-        },
-      },
-    };
-  }
-  if (error instanceof CmqApi3Error) {
-    return {
-      exitCode: EXIT.refused,
-      line: `cmq-edge: ${error.action} failed with API 3.0 code ${error.code}: ${error.cmqMessage}`,
-      json: {
-        error: {
-          action: error.action,
-          code: error.code,
-          message: error.cmqMessage,
-          requestId: error.requestId,
-        },
-      },
+      line: `cmq-edge: ${action} failed with ${which} code ${code}: ${message}${hint}`,
+      json: { error: { action, code, message, requestId } },
     };
   }
   if (error instanceof UsageError || error instanceof CmqUsageError) {

@@ -4,7 +4,8 @@
  * one a user sees and the CLI never keeps a second copy of CMQ's limits.
  * @module
  */
-import { InvalidArgumentError } from "commander";
+import type { ListOptions } from "cmq-edge/client";
+import { type Command, InvalidArgumentError } from "commander";
 
 /** A whole number ≥ `min`. */
 export function integer(min = 0): (value: string) => number {
@@ -47,4 +48,28 @@ export async function allPages<T>(
     if (got.items.length < size || items.length >= totalCount) break;
   }
   return { totalCount, items };
+}
+
+export interface ListFlags {
+  search?: string;
+  limit?: number;
+}
+
+/** --search and --limit, as every list command takes them. */
+export function withListFlags(command: Command, what: string): Command {
+  return command
+    .option("--search <word>", "only names containing word")
+    .option("--limit <n>", `at most n ${what} (default: all)`, integer(1));
+}
+
+/** Every page of a list (or up to --limit), each asked for with the flags and `signal`. */
+export function listAll<T>(
+  flags: ListFlags,
+  signal: AbortSignal,
+  page: (query: ListOptions) => Promise<{ totalCount: number; items: T[] }>,
+) {
+  return allPages(
+    (offset, limit) => page({ searchWord: flags.search, offset, limit, signal }),
+    flags.limit,
+  );
 }

@@ -6,24 +6,18 @@
 import type { QueueSettings } from "cmq-edge/client";
 import type { Command } from "commander";
 import { UsageError } from "./failure";
-import { allPages, integer } from "./options";
+import { integer, type ListFlags, listAll, withListFlags } from "./options";
 import { formatFields, formatTable } from "./output";
 import type { Runtime } from "./runtime";
 import { isoSeconds, parseTime } from "./times";
 
-interface SettingsOptions {
-  maxMsgHeapNum?: number;
-  pollingWaitSeconds?: number;
-  visibilityTimeout?: number;
-  maxMsgSize?: number;
-  msgRetentionSeconds?: number;
-  rewindSeconds?: number;
+/** The attribute flags: QueueSettings' numbers as they are, trace and dead-lettering spelt out. */
+type SettingsOptions = Omit<QueueSettings, "trace" | "deadLetterPolicy"> & {
   trace?: boolean;
-  shards?: number;
   deadLetterQueue?: string;
   maxReceiveCount?: number;
   maxTimeToLive?: number;
-}
+};
 
 function withSettings(command: Command, creating: boolean): Command {
   command
@@ -86,23 +80,13 @@ export function registerQueue(program: Command, rt: Runtime): void {
       }),
   );
 
-  queue
-    .command("list")
-    .description("the account's queues")
-    .option("--search <word>", "only names containing word")
-    .option("--limit <n>", "at most n queues (default: all)", integer(1))
-    .action((options: { search?: string; limit?: number }, command: Command) =>
+  withListFlags(queue.command("list").description("the account's queues"), "queues").action(
+    (options: ListFlags, command: Command) =>
       rt.run(command, async (ctx) => {
-        const client = ctx.client();
-        const { totalCount, items } = await allPages(async (offset, limit) => {
-          const page = await client.listQueues({
-            searchWord: options.search,
-            offset,
-            limit,
-            ...ctx.call,
-          });
+        const { totalCount, items } = await listAll(options, ctx.signal, async (query) => {
+          const page = await ctx.client().listQueues(query);
           return { totalCount: page.totalCount, items: page.queues };
-        }, options.limit);
+        });
         ctx.out.result(
           { totalCount, queues: items.map((q) => ({ queueName: q.name, queueId: q.id })) },
           () =>
@@ -112,7 +96,7 @@ export function registerQueue(program: Command, rt: Runtime): void {
             ]),
         );
       }),
-    );
+  );
 
   queue
     .command("get <queue>")

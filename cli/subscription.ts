@@ -6,7 +6,7 @@
 import type { SubscriptionSettings } from "cmq-edge/client";
 import type { Command } from "commander";
 import { UsageError } from "./failure";
-import { allPages, collect, integer, oneOf } from "./options";
+import { collect, type ListFlags, listAll, oneOf, withListFlags } from "./options";
 import { formatFields, formatTable } from "./output";
 import type { Runtime } from "./runtime";
 
@@ -83,33 +83,25 @@ export function registerSubscription(program: Command, rt: Runtime): void {
       }),
   );
 
-  subscription
-    .command("list <topic>")
-    .description("a topic's subscriptions")
-    .option("--search <word>", "only names containing word")
-    .option("--limit <n>", "at most n (default: all)", integer(1))
-    .action((topic: string, o: { search?: string; limit?: number }, command: Command) =>
-      rt.run(command, async (ctx) => {
-        const handle = ctx.client().topic(topic);
-        const { totalCount, items } = await allPages(async (offset, limit) => {
-          const page = await handle.subscriptions({
-            searchWord: o.search,
-            offset,
-            limit,
-            ...ctx.call,
-          });
-          return { totalCount: page.totalCount, items: page.subscriptions };
-        }, o.limit);
-        ctx.out.result({ totalCount, subscriptions: items }, () =>
-          formatTable(items, [
-            { header: "SUBSCRIPTION", value: (s) => s.subscriptionName },
-            { header: "PROTOCOL", value: (s) => s.protocol },
-            { header: "ENDPOINT", value: (s) => s.endpoint },
-            { header: "ID", value: (s) => s.subscriptionId },
-          ]),
-        );
-      }),
-    );
+  withListFlags(
+    subscription.command("list <topic>").description("a topic's subscriptions"),
+    "subscriptions",
+  ).action((topic: string, o: ListFlags, command: Command) =>
+    rt.run(command, async (ctx) => {
+      const { totalCount, items } = await listAll(o, ctx.signal, async (query) => {
+        const page = await ctx.client().topic(topic).subscriptions(query);
+        return { totalCount: page.totalCount, items: page.subscriptions };
+      });
+      ctx.out.result({ totalCount, subscriptions: items }, () =>
+        formatTable(items, [
+          { header: "SUBSCRIPTION", value: (s) => s.subscriptionName },
+          { header: "PROTOCOL", value: (s) => s.protocol },
+          { header: "ENDPOINT", value: (s) => s.endpoint },
+          { header: "ID", value: (s) => s.subscriptionId },
+        ]),
+      );
+    }),
+  );
 
   subscription
     .command("get <topic> <subscription>")

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { plural, sendAll } from "./messages";
-import { allPages, collect, integer, oneOf } from "./options";
+import { collect, integer, type ListFlags, listAll, oneOf, withListFlags } from "./options";
 import { formatFields, formatTable } from "./output";
 import type { Runtime } from "./runtime";
 
@@ -32,23 +32,13 @@ export function registerTopic(program: Command, rt: Runtime): void {
       }),
     );
 
-  topic
-    .command("list")
-    .description("the account's topics")
-    .option("--search <word>", "only names containing word")
-    .option("--limit <n>", "at most n topics (default: all)", integer(1))
-    .action((o: { search?: string; limit?: number }, command: Command) =>
+  withListFlags(topic.command("list").description("the account's topics"), "topics").action(
+    (o: ListFlags, command: Command) =>
       rt.run(command, async (ctx) => {
-        const client = ctx.client();
-        const { totalCount, items } = await allPages(async (offset, limit) => {
-          const page = await client.listTopics({
-            searchWord: o.search,
-            offset,
-            limit,
-            ...ctx.call,
-          });
+        const { totalCount, items } = await listAll(o, ctx.signal, async (query) => {
+          const page = await ctx.client().listTopics(query);
           return { totalCount: page.totalCount, items: page.topics };
-        }, o.limit);
+        });
         const topics = items.map((t) => ({ topicName: t.name, topicId: t.id }));
         ctx.out.result({ totalCount, topics }, () =>
           formatTable(items, [
@@ -57,7 +47,7 @@ export function registerTopic(program: Command, rt: Runtime): void {
           ]),
         );
       }),
-    );
+  );
 
   topic
     .command("get <topic>")

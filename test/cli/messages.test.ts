@@ -3,8 +3,10 @@
  * arrives, before the input ends), batches and delays; `receive` with long poll, --max and
  * --delete; `peek` and `tail`, which look without consuming; and messages over the TCP bridge.
  */
+
+import type { QueueSettings } from "cmq-edge/client";
 import { describe, expect, it } from "vitest";
-import { cli, cliJson, finished, jsonLines, lines, SERVE, spawnCli, unique } from "./run-cli";
+import { api, cli, finished, jsonLines, lines, SERVE, spawnCli, unique } from "./run-cli";
 
 interface Attributes {
   activeMsgNum: number;
@@ -27,13 +29,13 @@ interface Peeked {
   dequeueCount: number;
 }
 
-async function newQueue(...settings: string[]): Promise<string> {
+async function newQueue(settings: QueueSettings = {}): Promise<string> {
   const name = unique("msg");
-  await cliJson(["queue", "create", name, ...settings]);
+  await api.createQueue(name, settings);
   return name;
 }
 
-const attributes = (queue: string) => cliJson<Attributes>(["queue", "get", queue]);
+const attributes = (queue: string): Promise<Attributes> => api.queue(queue).attributes();
 
 /** The next stdout line of a running CLI, parsed. */
 async function nextJson<T>(it: AsyncIterator<string>): Promise<T> {
@@ -98,8 +100,9 @@ describe("cmq-edge receive", () => {
     // The probe: the queue counts the receive parked on it, so the send below is what wakes it.
     while ((await attributes(queue)).waitingReceiverNum === 0) {
       expect(child.exitCode).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await cli(["send", queue, "woken"]);
+    await api.queue(queue).send("woken");
     const { code, stdout } = await finished(child);
     expect(code).toBe(0);
     expect(jsonLines<Received>(stdout).map((m) => m.body)).toEqual(["woken"]);
@@ -107,7 +110,7 @@ describe("cmq-edge receive", () => {
 
   it("takes up to --max, and --delete acknowledges them", async () => {
     const queue = await newQueue();
-    await cli(["send", queue, "--batch", "16"], { stdin: "a\nb\nc\nd\ne\n" });
+    await api.queue(queue).sendBatch(["a", "b", "c", "d", "e"]);
     const taken = await cli(["receive", queue, "--max", "3", "--delete"]);
     expect(
       taken.stdout
@@ -140,8 +143,8 @@ describe("cmq-edge receive", () => {
 describe("cmq-edge peek and tail", () => {
   it("peek looks without counting a receive", async () => {
     const queue = await newQueue();
-    await cli(["send", queue, "held", "waiting", "--batch", "2"]);
-    await cli(["receive", queue]);
+    await api.queue(queue).sendBatch(["held", "waiting"]);
+    await api.queue(queue).receive();
     for (let look = 0; look < 2; look++) {
       const peeked = jsonLines<Peeked>(
         (await cli(["peek", queue, "--in-flight", "--json"])).stdout,
@@ -153,24 +156,23 @@ describe("cmq-edge peek and tail", () => {
     }
     const table = await cli(["peek", queue]);
     expect(table.stdout.split("\n")[0]).toMatch(/^MSG ID\s+STATE\s+RECEIVES\s+ENQUEUED\s+BODY$/);
-    const [next] = jsonLines<Received>((await cli(["receive", queue, "--json"])).stdout);
-    expect(next).toMatchObject({ body: "waiting", dequeueCount: 1 });
+    expect(await api.queue(queue).receive()).toMatchObject({ body: "waiting", dequeueCount: 1 });
   });
 
   it("tail follows messages sent after it started, consumes none, and stops at --count", async () => {
     const queue = await newQueue();
-    await cli(["send", queue, "before"]);
+    await api.queue(queue).send("before");
     const child = spawnCli(["tail", queue, "--count", "3", "--interval", "50", "--json"]);
     child.stdin?.end();
     const out = lines(child);
     expect((await nextJson<Peeked>(out)).body).toBe("before");
     // Sent once tail has shown the first: these it can only see by following.
-    await cli(["send", queue, "after 1"]);
+    await api.queue(queue).send("after 1");
     expect((await nextJson<Peeked>(out)).body).toBe("after 1");
-    await cli(["send", queue, "after 2"]);
+    await api.queue(queue).send("after 2");
     expect((await nextJson<Peeked>(out)).body).toBe("after 2");
     expect((await finished(child)).code).toBe(0);
-    const left = jsonLines<Peeked>((await cli(["peek", queue, "--json"])).stdout);
+    const left = await api.queue(queue).peek();
     expect(left.map((m) => [m.body, m.dequeueCount])).toEqual([
       ["before", 0],
       ["after 1", 0],
@@ -180,7 +182,7 @@ describe("cmq-edge peek and tail", () => {
 
   it("tail stops cleanly on Ctrl-C (SIGINT): exit 0, no error", async () => {
     const queue = await newQueue();
-    await cli(["send", queue, "seen"]);
+    await api.queue(queue).send("seen");
     const child = spawnCli(["tail", queue, "--interval", "50"]);
     child.stdin?.end();
     const result = finished(child);
@@ -196,7 +198,7 @@ describe("cmq-edge peek and tail", () => {
 
 describe("over the TCP bridge", () => {
   it("--tcp-address (or CMQ_TCP_ADDRESS) sends and receives through the bridge", async () => {
-    const queue = await newQueue("--trace");
+    const queue = await newQueue({ trace: 1 });
     const [sent] = jsonLines<{ msgId: string }>(
       (await cli(["send", queue, "by tcp", "--json", "--tcp-address", SERVE.tcpAddress])).stdout,
     );
@@ -206,13 +208,9 @@ describe("over the TCP bridge", () => {
     expect(jsonLines<Received>(received.stdout)).toMatchObject([
       { msgId: sent?.msgId, body: "by tcp" },
     ]);
-    const trace = await cliJson<{ events: { event: string; via?: string }[] }>([
-      "trace",
-      queue,
-      sent?.msgId as string,
-    ]);
-    expect(trace.events[0]).toMatchObject({ event: "sent", via: "tcp" });
-    expect(trace.events.map((e) => e.event)).toContain("deleted");
+    const events = await api.queue(queue).trace(sent?.msgId as string);
+    expect(events[0]).toMatchObject({ event: "sent", via: "tcp" });
+    expect(events.map((e) => e.event)).toContain("deleted");
   });
 
   it("a bridge that is not there is exit 3, saying so", async () => {

@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { cli, cliJson, environment, jsonLines, unique } from "./run-cli";
+import { api, cli, cliJson, environment, unique } from "./run-cli";
 import { BIN } from "./serve.setup";
 
 interface StatsRow {
@@ -19,42 +19,24 @@ interface StatsRow {
   receivedPerSecond: number;
 }
 
-interface Received {
-  msgId: string;
-  receiptHandle: string;
-}
-
 /** A source queue whose messages dead-letter after one receive, and its dead-letter queue. */
 async function deadLettered(count: number): Promise<{ source: string; dead: string }> {
   const prefix = unique("dls");
   const [source, dead] = [`${prefix}-src`, `${prefix}-dl`];
-  await cliJson(["queue", "create", dead]);
-  await cliJson([
-    "queue",
-    "create",
-    source,
-    "--dead-letter-queue",
-    dead,
-    "--max-receive-count",
-    "1",
-  ]);
-  await cli(["send", source, "--batch", "16"], {
-    stdin: Array.from({ length: count }, (_, i) => `m${i}`).join("\n"),
-  });
+  await api.createQueue(dead);
+  const policy = { deadLetterQueue: dead, policy: 0 as const, maxReceiveCount: 1 };
+  const queue = await api.createQueue(source, { deadLetterPolicy: policy });
+  await queue.sendBatch(Array.from({ length: count }, (_, i) => `m${i}`));
   // One receive each, handed back at once: the next receive moves them on (no timeout waited).
-  const taken = jsonLines<Received>(
-    (await cli(["receive", source, "--max", String(count), "--json"])).stdout,
-  );
-  for (const m of taken) {
-    const params = [
-      `queueName=${source}`,
-      `receiptHandle=${m.receiptHandle}`,
-      "visibilityTimeout=0",
-    ];
-    expect((await cli(["call", "EdgeChangeMessageVisibility", ...params])).code).toBe(0);
-  }
-  expect((await cli(["receive", source])).stdout).toBe("");
+  for (const m of await queue.receiveBatch(count)) await m.release();
+  expect(await queue.receive()).toBeUndefined();
   return { source, dead };
+}
+
+/** Depth and dead-letter count, read in-process (EdgeGetQueueMetrics). */
+async function depth(name: string) {
+  const reply = await api.call("EdgeGetQueueMetrics", { queueName: name });
+  return { activeMsgNum: reply.activeMsgNum, deadLetterMsgNum: reply.deadLetterMsgNum };
 }
 
 async function row(name: string): Promise<StatsRow> {
@@ -67,10 +49,10 @@ async function row(name: string): Promise<StatsRow> {
 describe("cmq-edge stats", () => {
   it("shows depth, in flight, delayed and the rates of each queue", async () => {
     const name = unique("stats");
-    await cliJson(["queue", "create", name]);
-    await cli(["send", name, "a", "b", "c", "--batch", "3"]);
-    await cli(["send", name, "later", "--delay", "600"]);
-    await cli(["receive", name]);
+    const queue = await api.createQueue(name);
+    await queue.sendBatch(["a", "b", "c"]);
+    await queue.send("later", { delaySeconds: 600 });
+    await queue.receive();
     const stats = await row(name);
     expect(stats).toMatchObject({
       activeMsgNum: 2,
@@ -113,8 +95,8 @@ describe("cmq-edge dlq", () => {
       redriveMovedMsgNum: 3,
       total: 3,
     });
-    expect(await row(dead)).toMatchObject({ activeMsgNum: 0, deadLetterMsgNum: 0 });
-    expect(await row(source)).toMatchObject({ activeMsgNum: 3 });
+    expect(await depth(dead)).toEqual({ activeMsgNum: 0, deadLetterMsgNum: 0 });
+    expect(await depth(source)).toMatchObject({ activeMsgNum: 3 });
   });
 
   it("on a terminal, redrive draws a progress bar", async () => {
@@ -142,7 +124,7 @@ describe("cmq-edge dlq", () => {
 
   it("redrive of an empty dead-letter queue says there is nothing to do", async () => {
     const dead = unique("empty");
-    await cliJson(["queue", "create", dead]);
+    await api.createQueue(dead);
     const { code, stdout } = await cli(["dlq", "redrive", dead]);
     expect({ code, stdout }).toEqual({ code: 0, stdout: `no dead-lettered message in ${dead}\n` });
   });
@@ -151,10 +133,10 @@ describe("cmq-edge dlq", () => {
 describe("cmq-edge trace", () => {
   it("lists a traced message's events, oldest first", async () => {
     const name = unique("trace");
-    await cliJson(["queue", "create", name, "--trace"]);
-    const [sent] = jsonLines<{ msgId: string }>((await cli(["send", name, "x", "--json"])).stdout);
-    await cli(["receive", name, "--delete"]);
-    const table = await cli(["trace", name, sent?.msgId as string]);
+    const queue = await api.createQueue(name, { trace: 1 });
+    const msgId = await queue.send("x");
+    await (await queue.receive())?.delete();
+    const table = await cli(["trace", name, msgId]);
     const events = table.stdout
       .trimEnd()
       .split("\n")
