@@ -51,5 +51,6 @@ try {
 } finally {
   rt.close();
 }
-// Not left to the event loop: idle keep-alive sockets would hold the process for seconds.
-process.exit(exitCode);
+// Not left to the event loop (idle keep-alive sockets would hold the process for seconds), but
+// once what was written has gone out: a pipe may still hold it where writes are asynchronous.
+process.stdout.write("", () => process.stderr.write("", () => process.exit(exitCode)));

@@ -59,7 +59,12 @@ export class Runtime {
 
   /** Where requests went, for an error line; the default endpoint before settings resolve. */
   get endpoint(): string {
-    return this.context?.settings.endpoint ?? "the endpoint";
+    const settings = this.context?.settings;
+    if (!settings) return "the endpoint";
+    const tcp = settings.tcp
+      ? ` or the TCP bridge at ${settings.tcp.host}:${settings.tcp.port}`
+      : "";
+    return `${settings.endpoint}${tcp}`;
   }
 
   /** The output alone, for commands that need no connection (profile, serve). */

@@ -108,6 +108,25 @@ describe("cmq-edge receive", () => {
     expect(jsonLines<Received>(stdout).map((m) => m.body)).toEqual(["woken"]);
   });
 
+  it("Ctrl-C during a long poll ends it with 130 and takes nothing with it", async () => {
+    const queue = await newQueue();
+    const child = spawnCli(["receive", queue, "--wait", "20"]);
+    child.stdin?.end();
+    const result = finished(child);
+    while ((await attributes(queue)).waitingReceiverNum === 0) {
+      expect(child.exitCode).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill("SIGINT");
+    expect(await result).toEqual({ code: 130, stdout: "", stderr: "" });
+    // The wait was cancelled with the request: the next message goes to the next receiver.
+    await api.queue(queue).send("after");
+    expect(await api.queue(queue).receive({ wait: 5 })).toMatchObject({
+      body: "after",
+      dequeueCount: 1,
+    });
+  });
+
   it("takes up to --max, and --delete acknowledges them", async () => {
     const queue = await newQueue();
     await api.queue(queue).sendBatch(["a", "b", "c", "d", "e"]);
@@ -216,6 +235,8 @@ describe("over the TCP bridge", () => {
   it("a bridge that is not there is exit 3, saying so", async () => {
     const { code, stderr } = await cli(["send", "any", "x", "--tcp-address", "127.0.0.1:1"]);
     expect(code).toBe(3);
-    expect(stderr).toMatch(/^cmq-edge: no answer as CMQ from .*ECONNREFUSED 127\.0\.0\.1:1/);
+    expect(stderr).toMatch(
+      /^cmq-edge: no answer as CMQ from .* or the TCP bridge at 127\.0\.0\.1:1: .*ECONNREFUSED 127\.0\.0\.1:1/,
+    );
   });
 });
