@@ -13,7 +13,7 @@ import type { Runtime } from "./runtime";
 
 interface CallOptions {
   get?: boolean;
-  signatureMethod: "SHA-1" | "SHA-256";
+  signatureMethod?: "SHA-1" | "SHA-256";
   verbose?: boolean;
 }
 
@@ -44,9 +44,8 @@ export function registerCall(program: Command, rt: Runtime): void {
     .option("--get", "send the parameters in the query string instead of a POST form")
     .option(
       "--signature-method <m>",
-      "HmacSHA256 or HmacSHA1",
+      "HmacSHA256 (default) or HmacSHA1",
       oneOf({ HmacSHA256: "SHA-256" as const, HmacSHA1: "SHA-1" as const }),
-      "SHA-256" as const,
     )
     .option("--verbose", "print the string that was signed (to stderr)")
     .addHelpText(
@@ -67,7 +66,7 @@ export function registerCall(program: Command, rt: Runtime): void {
         });
         const reply = await client.call(action, params, {
           method: o.get ? "GET" : "POST",
-          hash: o.signatureMethod,
+          hash: o.signatureMethod ?? "SHA-256",
           ...ctx.call,
         });
         ctx.io.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
