@@ -20,6 +20,7 @@ export default defineConfig({
             "test/http/**/*.test.ts",
             "test/bridge/unit/**/*.test.ts",
             "test/client/unit/**/*.test.ts",
+            "test/cli/unit/**/*.test.ts",
             // Dry-run deploys (a second or two each, run together): no local default ships.
             "test/deploy/**/*.test.ts",
           ],
@@ -67,6 +68,18 @@ export default defineConfig({
           include: ["test/client/**/*.test.ts"],
           exclude: ["test/client/unit/**/*.test.ts"],
           environment: "node",
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "cli",
+          // `cmq-edge` run as a process against one `cmq-edge serve` (= npm start) for the project.
+          include: ["test/cli/**/*.test.ts"],
+          exclude: ["test/cli/unit/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/cli/serve.setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

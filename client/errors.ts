@@ -63,6 +63,26 @@ export class TcpRequestError extends CmqError {
 }
 
 /**
+ * An API 3.0 reply with an Error (the few actions API 2.0 lacks, such as ClearCmqQueue): API 3.0
+ * names its codes (`ResourceNotFound`, …) where API 2.0 numbers them.
+ */
+export class CmqApi3Error extends Error {
+  override name = "CmqApi3Error";
+  readonly action: string;
+  readonly code: string;
+  readonly cmqMessage: string;
+  readonly requestId: string | undefined;
+
+  constructor(action: string, error: { Code: string; Message: string }, requestId?: string) {
+    super(`${action}: ${error.Code} ${error.Message}`);
+    this.action = action;
+    this.code = error.Code;
+    this.cmqMessage = error.Message;
+    this.requestId = requestId;
+  }
+}
+
+/**
  * No answer: the connection was refused, reset or closed, or a timeout the client set ran out.
  * Whether the request took effect is unknown (a send may be stored; at-least-once allows a retry).
  */

@@ -6,7 +6,8 @@
  * @module
  */
 import { WIRE_CODES } from "../src/contract/wire-codes";
-import { CmqHttpError, CmqNetworkError } from "./errors";
+import { api3Request } from "./api3-signing";
+import { CmqApi3Error, CmqHttpError, CmqNetworkError } from "./errors";
 import { DEFAULT_RETRY, type RetryClock, type RetryPolicy, withRetries } from "./retry";
 import { type Credentials, type SignOptions, signedRequest } from "./signing";
 
@@ -14,6 +15,13 @@ import { type Credentials, type SignOptions, signedRequest } from "./signing";
 export type CmqReply = Record<string, any> & { code: number; message: string; requestId: string };
 
 export type Params = Record<string, string | number>;
+
+/** An API 3.0 reply's `Response`: the action's fields and its RequestId. */
+// biome-ignore lint/suspicious/noExplicitAny: as CmqReply.
+export type Api3Response = Record<string, any> & {
+  RequestId: string;
+  Error?: { Code: string; Message: string };
+};
 
 export interface HttpClientOptions {
   /** Where the API answers, e.g. http://127.0.0.1:8787/v2/index.php (any path is served). */
@@ -75,28 +83,55 @@ export class CmqHttpClient {
   /** Calls an action and returns CMQ's reply whatever its code. */
   call(action: string, params: Params = {}, options: CallOptions = {}): Promise<CmqReply> {
     const { signal, waitSeconds = 0, ...sign } = options;
-    const timeoutMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + waitSeconds * 1000;
+    const { endpoint, credentials } = this.options;
+    const build = (s: AbortSignal) => signedRequest(endpoint, credentials, action, params, sign, s);
     return withRetries(
-      () => this.attempt(action, params, sign, timeoutMs, signal),
+      () => this.attempt<CmqReply>(action, build, this.timeoutMs(waitSeconds), signal),
       this.retry,
       signal,
       this.options.retryClock,
     );
   }
 
-  private async attempt(
+  /**
+   * Calls an API 3.0 action (TC3-signed, on the endpoint's origin) and returns its `Response`;
+   * throws CmqApi3Error when it carries an Error. Never retried: the actions it serves (a purge)
+   * are not safe to repeat when the first attempt's answer was lost.
+   */
+  async api3(
     action: string,
-    params: Params,
-    sign: SignOptions,
+    params: Record<string, unknown>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Api3Response> {
+    const { endpoint, credentials } = this.options;
+    const build = (s: AbortSignal) => api3Request(endpoint, credentials, action, params, s);
+    const reply = await this.attempt<{ Response?: Api3Response }>(
+      action,
+      build,
+      this.timeoutMs(0),
+      options.signal,
+    );
+    const response = reply.Response;
+    if (!response) throw new Error(`${action}: not an API 3.0 reply`);
+    if (response.Error) throw new CmqApi3Error(action, response.Error, response.RequestId);
+    return response;
+  }
+
+  private timeoutMs(waitSeconds: number): number {
+    return (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + waitSeconds * 1000;
+  }
+
+  private async attempt<T>(
+    action: string,
+    build: (signal: AbortSignal) => Promise<Request>,
     timeoutMs: number,
     caller: AbortSignal | undefined,
-  ): Promise<CmqReply> {
+  ): Promise<T> {
     // A timer, not AbortSignal.timeout: a custom fetch may hold no reference to that signal,
     // and Node lets an unreferenced one be collected before it fires.
     const timeout = new AbortController();
     const signal = caller ? AbortSignal.any([caller, timeout.signal]) : timeout.signal;
-    const { endpoint, credentials } = this.options;
-    const request = await signedRequest(endpoint, credentials, action, params, sign, signal);
+    const request = await build(signal);
     const timer = setTimeout(() => {
       timeout.abort(new DOMException(`no answer in ${timeoutMs} ms`, "TimeoutError"));
     }, timeoutMs);
@@ -113,7 +148,7 @@ export class CmqHttpClient {
     }
     if (response.status !== 200) throw new Error(`${action}: HTTP ${response.status}`);
     try {
-      return JSON.parse(text) as CmqReply;
+      return JSON.parse(text) as T;
     } catch {
       throw new Error(`${action}: not a CMQ reply: ${text.slice(0, 200)}`);
     }

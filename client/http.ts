@@ -17,6 +17,7 @@ export function httpClient(options: HttpClientOptions): CmqClient {
 export { WIRE_CODES as CMQ_CODES } from "../src/contract/wire-codes";
 export { CmqClient, type NamedEntry } from "./cmq-client";
 export {
+  CmqApi3Error,
   CmqError,
   CmqHttpError,
   CmqNetworkError,
@@ -25,6 +26,7 @@ export {
   type TransportName,
 } from "./errors";
 export {
+  type Api3Response,
   type CallOptions as HttpCallOptions,
   CmqHttpClient,
   type CmqReply,

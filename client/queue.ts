@@ -1,7 +1,8 @@
 /**
  * A queue handle: its messages over the client's transport (send, receive with long poll, delete,
  * each single or batched, and consuming as an async iterator), and over HTTP what CMQ offers only
- * there: attributes, management, and cmq-edge's own visibility changes, peek and trace.
+ * there: attributes, management (the purge over API 3.0), and cmq-edge's own visibility changes,
+ * peek and trace.
  * @module
  */
 import { fieldsOf, type Params } from "./http-client";
@@ -251,6 +252,14 @@ export class Queue implements MessageOwner, Receiving {
   async rewind(startConsumeTime: number, options: CallOptions = {}): Promise<void> {
     const params = { queueName: this.name, startConsumeTime };
     await this.http("RewindQueue").ok("RewindQueue", params, options);
+  }
+
+  /**
+   * Removes every message the queue holds now (API 3.0's ClearCmqQueue: API 2.0 has no purge);
+   * answers once they are gone. Messages sent meanwhile stay.
+   */
+  async purge(options: CallOptions = {}): Promise<void> {
+    await this.http("ClearCmqQueue").api3("ClearCmqQueue", { QueueName: this.name }, options);
   }
 
   /** Removes the queue's dead-letter policy. */

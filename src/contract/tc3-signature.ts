@@ -1,6 +1,7 @@
 /**
  * TC3-HMAC-SHA256, Tencent Cloud API 3.0's request signature (tdmq-api3.md §3), for verifying
- * requests and, in tests, signing them. Pure Web Crypto: it runs in the Worker and in Node alike.
+ * requests and, in cmq-edge/client and the tests, signing them. Pure Web Crypto: it runs in the
+ * Worker, Node and browsers alike, and lives in the contract so both sides share one copy.
  * @module
  */
 
