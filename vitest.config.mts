@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { localDefaults } from "./local/local-defaults.ts";
@@ -11,6 +12,10 @@ export default defineConfig({
   test: {
     // .ci/run reads the JSON report for its "N passed, M failed" line.
     reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
+    // Two files at a time even on two cores (vitest's default there is one): most files spend
+    // their time waiting on real processes, sockets and long polls. On this 2-core machine the
+    // suite went from ~7.5 to ~3.7 minutes, every test still passing.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         test: {
