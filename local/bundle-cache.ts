@@ -32,10 +32,17 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** The folder of the Worker's entry point (`main` in its wrangler config): its sources. */
+function sourcesOf(configPath: string): string {
+  const main = /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(configPath, "utf8"))?.[1];
+  if (!main) throw new Error(`${configPath} names no main entry point`);
+  return dirname(join(dirname(configPath), main));
+}
+
 /** A digest of every input of the bundle: what changes it makes a new one. */
 function digestOf(configPath: string): string {
   const inputs = [
-    ...filesUnder(join(ROOT, "src")),
+    ...filesUnder(sourcesOf(configPath)),
     configPath,
     join(ROOT, "package-lock.json"),
   ].sort();
@@ -64,13 +71,21 @@ function prune(): void {
   for (const old of bundles.slice(KEEP)) rmSync(old.path, { recursive: true, force: true });
 }
 
-/** The folder holding the bundle (index.js) of the Worker `configPath` describes. */
+/** The bundle's entry file in `dir`, named by wrangler after the entry point; undefined if none. */
+function entryIn(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const name = readdirSync(dir).find((file) => file.endsWith(".js"));
+  return name && join(dir, name);
+}
+
+/** The entry file of the bundle of the Worker `configPath` describes. */
 export function workerBundle(configPath: string): string {
   const dir = join(CACHE, `bundle-${digestOf(configPath)}`);
-  if (existsSync(join(dir, "index.js"))) {
+  const built = entryIn(dir);
+  if (built) {
     const now = new Date();
     utimesSync(dir, now, now);
-    return dir;
+    return built;
   }
   mkdirSync(CACHE, { recursive: true });
   // Built beside, then moved in whole: a concurrent start never sees half a bundle.
@@ -88,18 +103,16 @@ export function workerBundle(configPath: string): string {
         },
       },
     );
-    if (!existsSync(join(building, "index.js"))) {
-      throw new Error(`wrangler left no bundle (index.js) in ${building}`);
-    }
+    if (!entryIn(building)) throw new Error(`wrangler left no bundle in ${building}`);
     try {
       renameSync(building, dir);
     } catch (error) {
       // Another start finished the same bundle first: use that one.
-      if (!existsSync(join(dir, "index.js"))) throw error;
+      if (!entryIn(dir)) throw error;
     }
   } finally {
     rmSync(building, { recursive: true, force: true });
   }
   prune();
-  return dir;
+  return entryIn(dir) as string;
 }

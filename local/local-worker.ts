@@ -10,7 +10,7 @@
  *   (disconnect-relay.ts), so a client that goes away cancels its request.
  * - `startLocalWorker`: through wrangler itself (`unstable_startWorker`), bundling on the fly.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 // miniflare is pinned to the 5.x beta that wrangler and @cloudflare/vitest-plugin themselves pin
 // exactly (5.x is published only as betas; npm's "latest" is the 4.x line). The 4.x release works
 // here too (its options need no convertV4MiniflareOptions), but npm then installs it beside their
@@ -85,7 +85,7 @@ const UNUSED_OPTIONS = ["modulesRules", "rootPath"];
 
 /** Serves the Worker's bundle (bundle-cache.ts) with Miniflare directly. */
 export async function startMiniflareWorker(options: MiniflareWorkerOptions): Promise<LocalWorker> {
-  const outdir = workerBundle(options.configPath);
+  const entry = workerBundle(options.configPath);
   const { workerOptions } = (unstable_getMiniflareWorkerOptions as WorkerOptionsFrom)(
     options.configPath,
     undefined,
@@ -108,9 +108,8 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     // makes both find the same objects in the same storage.
     name: unstable_readConfig({ config: options.configPath }).name,
     modules: true,
-    // wrangler names the bundle after the entry point (src/index.ts → index.js).
-    scriptPath: join(outdir, "index.js"),
-    modulesRoot: outdir,
+    scriptPath: entry,
+    modulesRoot: dirname(entry),
     // Miniflare's entry worker still listens, on a free port; clients use the direct socket.
     host: "127.0.0.1",
     port: 0,
