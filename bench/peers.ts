@@ -99,16 +99,23 @@ try {
   );
   // Few callers, each with a batch in flight: as many messages in flight as the peer has.
   const batchCallers = Math.max(1, Math.round(inFlight / BATCH));
+  // A pipelining consumer: it acknowledges a batch and asks for the next in the same turn, which
+  // the bridge fuses into one object call (a delete, then a pull).
+  const inHand = new Map<number, bigint[]>();
   const tcpPullDelete = await drain("cmq-edge TCP pull(16)+delete", batchCallers, async (i) => {
-    const messages = await tcp(i).batchPull("peer-tcp", BATCH, 0);
-    if (messages.length === 0) return 0;
-    const failed = await tcp(i).batchDelete(
-      "peer-tcp",
+    const done = inHand.get(i) ?? [];
+    const [failed, messages] = await Promise.all([
+      done.length > 0 ? tcp(i).batchDelete("peer-tcp", done) : Promise.resolve([]),
+      tcp(i).batchPull("peer-tcp", BATCH, 0),
+    ]);
+    if (failed.length > 0) throw new Error(`${failed.length} deletes failed`);
+    inHand.set(
+      i,
       messages.map((m) => m.receiptHandle),
     );
-    if (failed.length > 0) throw new Error(`${failed.length} deletes failed`);
     return messages.length;
   });
+  for (const [i, done] of inHand) if (done.length > 0) await tcp(i).batchDelete("peer-tcp", done);
   const httpSend = await runLoad(
     "cmq-edge HTTP SendMessage",
     async () => {
