@@ -45,6 +45,26 @@ export class CmqHttpError extends CmqError {
   }
 }
 
+/**
+ * An API 3.0 reply with `Response.Error`: its `Code` is a string (`ResourceNotFound.QueueNotExist`,
+ * `AuthFailure.SignatureFailure`, …), not one of API 2.0's numbers, so it is not a CmqError.
+ */
+export class CmqApi3Error extends Error {
+  override name = "CmqApi3Error";
+  readonly action: string;
+  readonly code: string;
+  readonly api3Message: string;
+  readonly requestId: string | undefined;
+
+  constructor(action: string, error: { Code: string; Message: string }, requestId?: string) {
+    super(`${action}: ${error.Code} ${error.Message}`);
+    this.action = action;
+    this.code = error.Code;
+    this.api3Message = error.Message;
+    this.requestId = requestId;
+  }
+}
+
 /** An error reply on a TCP connection: `result` and `error` as the frame carries them. */
 export class TcpRequestError extends CmqError {
   override name = "TcpRequestError";

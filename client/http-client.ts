@@ -1,19 +1,27 @@
 /**
  * CMQ's HTTP action API (API 2.0), signed like the official SDKs: `call` returns CMQ's reply
- * whatever its code, `ok` throws CmqHttpError unless it is 0. Each attempt is signed afresh (a new
+ * whatever its code, `ok` throws CmqHttpError unless it is 0; `api3` calls the same endpoint's API
+ * 3.0 for what API 2.0 has no action for. Each attempt is signed afresh (a new
  * Nonce, so a retry is not refused as a replay) and has its own timeout; attempts that get no
  * answer are retried (retry.ts). Any fetch-like function can carry the requests.
  * @module
  */
 import { WIRE_CODES } from "../src/contract/wire-codes";
-import { CmqHttpError, CmqNetworkError } from "./errors";
+import { CmqApi3Error, CmqHttpError, CmqNetworkError } from "./errors";
 import { DEFAULT_RETRY, type RetryClock, type RetryPolicy, withRetries } from "./retry";
 import { type Credentials, type SignOptions, signedRequest } from "./signing";
+import { type Tc3Options, tc3Request } from "./tc3-signing";
 
 // biome-ignore lint/suspicious/noExplicitAny: reply fields depend on the action; callers pick them.
 export type CmqReply = Record<string, any> & { code: number; message: string; requestId: string };
 
 export type Params = Record<string, string | number>;
+
+/** API 3.0's `Response`: the action's fields, RequestId, and Error when it failed. */
+type Api3Response = Record<string, unknown> & {
+  RequestId?: string;
+  Error?: { Code: string; Message: string };
+};
 
 export interface HttpClientOptions {
   /** Where the API answers, e.g. http://127.0.0.1:8787/v2/index.php (any path is served). */
@@ -75,28 +83,66 @@ export class CmqHttpClient {
   /** Calls an action and returns CMQ's reply whatever its code. */
   call(action: string, params: Params = {}, options: CallOptions = {}): Promise<CmqReply> {
     const { signal, waitSeconds = 0, ...sign } = options;
+    const { endpoint, credentials } = this.options;
+    return this.send<CmqReply>(
+      action,
+      (attempt) => signedRequest(endpoint, credentials, action, params, sign, attempt),
+      waitSeconds,
+      signal,
+    );
+  }
+
+  /**
+   * Calls a Tencent Cloud API 3.0 action (TC3-signed JSON, on the same endpoint) for what API 2.0
+   * has no action for; its `Response` without RequestId, or CmqApi3Error for `Response.Error`.
+   */
+  async api3(
+    action: string,
+    params: Record<string, unknown> = {},
+    options: Tc3Options & { signal?: AbortSignal } = {},
+  ): Promise<Record<string, unknown>> {
+    const { signal, ...sign } = options;
+    const { endpoint, credentials } = this.options;
+    const reply = await this.send<{ Response?: Api3Response }>(
+      action,
+      (attempt) => tc3Request(endpoint, credentials, action, params, sign, attempt),
+      0,
+      signal,
+    );
+    const response = reply.Response;
+    if (!response) throw new Error(`${action}: not an API 3.0 reply`);
+    const { RequestId, Error: error, ...fields } = response;
+    if (error) throw new CmqApi3Error(action, error, RequestId);
+    return fields;
+  }
+
+  /** Sends what `build` signs for each attempt, retried when no answer came; the parsed JSON. */
+  private send<T>(
+    action: string,
+    build: (signal: AbortSignal) => Promise<Request>,
+    waitSeconds: number,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     const timeoutMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + waitSeconds * 1000;
     return withRetries(
-      () => this.attempt(action, params, sign, timeoutMs, signal),
+      () => this.attempt<T>(action, build, timeoutMs, signal),
       this.retry,
       signal,
       this.options.retryClock,
     );
   }
 
-  private async attempt(
+  private async attempt<T>(
     action: string,
-    params: Params,
-    sign: SignOptions,
+    build: (signal: AbortSignal) => Promise<Request>,
     timeoutMs: number,
     caller: AbortSignal | undefined,
-  ): Promise<CmqReply> {
+  ): Promise<T> {
     // A timer, not AbortSignal.timeout: a custom fetch may hold no reference to that signal,
     // and Node lets an unreferenced one be collected before it fires.
     const timeout = new AbortController();
     const signal = caller ? AbortSignal.any([caller, timeout.signal]) : timeout.signal;
-    const { endpoint, credentials } = this.options;
-    const request = await signedRequest(endpoint, credentials, action, params, sign, signal);
+    const request = await build(signal);
     const timer = setTimeout(() => {
       timeout.abort(new DOMException(`no answer in ${timeoutMs} ms`, "TimeoutError"));
     }, timeoutMs);
@@ -113,7 +159,7 @@ export class CmqHttpClient {
     }
     if (response.status !== 200) throw new Error(`${action}: HTTP ${response.status}`);
     try {
-      return JSON.parse(text) as CmqReply;
+      return JSON.parse(text) as T;
     } catch {
       throw new Error(`${action}: not a CMQ reply: ${text.slice(0, 200)}`);
     }

@@ -17,6 +17,7 @@ export function httpClient(options: HttpClientOptions): CmqClient {
 export { WIRE_CODES as CMQ_CODES } from "../src/contract/wire-codes";
 export { CmqClient, type NamedEntry } from "./cmq-client";
 export {
+  CmqApi3Error,
   CmqError,
   CmqHttpError,
   CmqNetworkError,
@@ -47,6 +48,7 @@ export {
 } from "./queue";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 export { type Credentials, type SignOptions, signedRequest } from "./signing";
+export { API3_VERSION, type Tc3Options, tc3Request } from "./tc3-signing";
 export {
   type ListOptions,
   type NewSubscription,

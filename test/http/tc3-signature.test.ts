@@ -5,14 +5,14 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CmqError, type CmqErrorData } from "../../src/domain/errors";
-import { authenticateTc3, type Tc3Request } from "../../src/http/api3/tc3-auth";
 import {
   canonicalRequest,
   sha256Hex,
   tc3Signature,
   tc3StringToSign,
-} from "../../src/http/api3/tc3-signature";
+} from "../../src/contract/tc3-signature";
+import { CmqError, type CmqErrorData } from "../../src/domain/errors";
+import { authenticateTc3, type Tc3Request } from "../../src/http/api3/tc3-auth";
 import type { AuthConfig } from "../../src/http/credentials";
 
 const SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";

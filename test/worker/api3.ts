@@ -8,7 +8,7 @@ import {
   tc3Signature,
   tc3StringToSign,
   utcDate,
-} from "../../src/http/api3/tc3-signature";
+} from "../../src/contract/tc3-signature";
 import { TENANT_A } from "./cmq";
 
 export const API3_URL = "http://127.0.0.1:8787/";

@@ -5,10 +5,7 @@
  * what the server signed (canonical request hash, scope), never the key.
  * @module
  */
-import { fail } from "../../domain/errors";
-import { API3_LIMITS } from "../../domain/limits";
-import { hostVariants, type Principal, stampKey } from "../auth";
-import type { AuthConfig } from "../credentials";
+
 import {
   canonicalRequest,
   credentialScope,
@@ -19,7 +16,11 @@ import {
   UNSIGNED_PAYLOAD,
   utcDate,
   verifyTc3,
-} from "./tc3-signature";
+} from "../../contract/tc3-signature";
+import { fail } from "../../domain/errors";
+import { API3_LIMITS } from "../../domain/limits";
+import { hostVariants, type Principal, stampKey } from "../auth";
+import type { AuthConfig } from "../credentials";
 
 export interface Tc3Request {
   method: string;

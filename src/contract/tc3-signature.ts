@@ -1,6 +1,7 @@
 /**
- * TC3-HMAC-SHA256, Tencent Cloud API 3.0's request signature (tdmq-api3.md §3), for verifying
- * requests and, in tests, signing them. Pure Web Crypto: it runs in the Worker and in Node alike.
+ * TC3-HMAC-SHA256, Tencent Cloud API 3.0's request signature (tdmq-api3.md §3): the Worker
+ * verifies requests with it, the client (client/tc3-signing.ts) and the tests sign them. Pure Web
+ * Crypto: it runs in the Worker, Node and browsers alike.
  * @module
  */
 
