@@ -1,0 +1,110 @@
+/** The topics page: every topic with its filter type, stored messages and subscriptions; create one. */
+import type { CmqClient } from "cmq-edge/client/http";
+import { useState } from "preact/hooks";
+import { allTopics, type TopicRow } from "../api";
+import { ErrorLine, Outcome } from "../components/notice";
+import { type Column, SortableTable } from "../components/sortable-table";
+import { count, time } from "../format";
+import { routeHref } from "../routes";
+import { useAction } from "../use-action";
+import { usePoll } from "../use-poll";
+import { LiveLine } from "./live-line";
+
+const REFRESH_MS = 5000;
+
+const COLUMNS: Column<TopicRow>[] = [
+  {
+    key: "name",
+    label: "Topic",
+    value: (t) => t.topicName,
+    render: (t) => <a href={routeHref({ page: "topic", name: t.topicName })}>{t.topicName}</a>,
+  },
+  { key: "filter", label: "Filter", value: (t) => (t.filterType === 2 ? "routing key" : "tags") },
+  { key: "messages", label: "Messages", value: (t) => t.msgCount, numeric: true },
+  {
+    key: "subscriptions",
+    label: "Subscriptions",
+    value: (t) => t.subscriptionCount,
+    numeric: true,
+  },
+  {
+    key: "created",
+    label: "Created",
+    value: (t) => t.createTime,
+    render: (t) => time(t.createTime),
+  },
+];
+
+export function TopicsPage(props: { client: CmqClient }) {
+  const polled = usePoll((signal) => allTopics(props.client, signal), REFRESH_MS, [props.client]);
+  const [search, setSearch] = useState("");
+  const word = search.trim().toLowerCase();
+  const rows = (polled.data ?? []).filter((t) => !word || t.topicName.toLowerCase().includes(word));
+  return (
+    <section>
+      <div class="page-head">
+        <h1>Topics</h1>
+        <LiveLine updatedAt={polled.updatedAt} everyMs={REFRESH_MS} onRefresh={polled.refresh} />
+      </div>
+      <ErrorLine error={polled.error} />
+      <div class="toolbar">
+        <input
+          type="search"
+          placeholder="Search topics"
+          aria-label="Search topics"
+          value={search}
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+        <span class="count">{polled.data ? `${count(rows.length)} topics` : "loading…"}</span>
+        <CreateTopic client={props.client} onCreated={polled.refresh} />
+      </div>
+      <SortableTable
+        label="Topics"
+        rows={rows}
+        columns={COLUMNS}
+        rowKey={(t) => t.topicId}
+        initialSort="name"
+        empty={polled.data ? "No topics yet: create one." : "Loading…"}
+      />
+    </section>
+  );
+}
+
+function CreateTopic(props: { client: CmqClient; onCreated(): void }) {
+  const [name, setName] = useState("");
+  const [filterType, setFilterType] = useState<1 | 2>(1);
+  const action = useAction();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void action.run(async () => {
+      const topicName = name.trim();
+      await props.client.createTopic(topicName, { filterType });
+      setName("");
+      props.onCreated();
+      return `Created topic ${topicName}.`;
+    });
+  };
+  return (
+    <form class="inline" onSubmit={submit} aria-label="Create topic">
+      <input
+        placeholder="new topic name"
+        aria-label="New topic name"
+        required
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
+      <select
+        aria-label="Filter type"
+        value={String(filterType)}
+        onChange={(e) => setFilterType(e.currentTarget.value === "2" ? 2 : 1)}
+      >
+        <option value="1">filter by tags</option>
+        <option value="2">filter by routing key</option>
+      </select>
+      <button type="submit" disabled={action.busy}>
+        Create topic
+      </button>
+      <Outcome outcome={action.outcome} />
+    </form>
+  );
+}
