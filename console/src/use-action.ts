@@ -11,6 +11,8 @@ export interface ActionState {
   /** What the last call did, or why it failed. */
   outcome: { ok: boolean; text: string } | undefined;
   run(call: () => Promise<string | undefined>): Promise<boolean>;
+  /** A form's onSubmit that runs `call` instead of the browser's submission. */
+  onSubmit(call: () => Promise<string | undefined>): (event: Event) => void;
 }
 
 export function useAction(): ActionState {
@@ -30,5 +32,9 @@ export function useAction(): ActionState {
       setBusy(false);
     }
   };
-  return { busy, outcome, run };
+  const onSubmit = (call: () => Promise<string | undefined>) => (event: Event) => {
+    event.preventDefault();
+    void run(call);
+  };
+  return { busy, outcome, run, onSubmit };
 }

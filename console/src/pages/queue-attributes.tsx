@@ -90,17 +90,13 @@ export function QueueAttributesSection(props: {
     setEditing(key);
     setValue(String(props.attributes[key]));
   };
-  const save = (event: Event) => {
-    event.preventDefault();
-    const key = editing;
-    if (!key) return;
-    void action.run(async () => {
-      await props.queue.setAttributes({ [key]: Number(value) } as QueueSettings);
-      setEditing(undefined);
-      props.onChange();
-      return `Set ${key} to ${value}.`;
-    });
-  };
+  const save = action.onSubmit(async () => {
+    if (!editing) return undefined;
+    await props.queue.setAttributes({ [editing]: Number(value) } as QueueSettings);
+    setEditing(undefined);
+    props.onChange();
+    return `Set ${editing} to ${value}.`;
+  });
   return (
     <section class="panel" aria-label="Attributes">
       <h2>Attributes</h2>

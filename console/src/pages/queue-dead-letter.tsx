@@ -56,26 +56,23 @@ function Policy({ queue, state, onChange }: Props) {
     () => current ?? { deadLetterQueue: "", policy: 0, maxReceiveCount: 5 },
   );
   const action = useAction();
-  const save = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const policy: DeadLetterPolicy =
-        form.policy === 0
-          ? {
-              deadLetterQueue: form.deadLetterQueue.trim(),
-              policy: 0,
-              maxReceiveCount: form.maxReceiveCount,
-            }
-          : {
-              deadLetterQueue: form.deadLetterQueue.trim(),
-              policy: 1,
-              maxTimeToLive: form.maxTimeToLive,
-            };
-      await queue.setAttributes({ deadLetterPolicy: policy });
-      onChange();
-      return `Dead letters now go to ${policy.deadLetterQueue}.`;
-    });
-  };
+  const save = action.onSubmit(async () => {
+    const policy: DeadLetterPolicy =
+      form.policy === 0
+        ? {
+            deadLetterQueue: form.deadLetterQueue.trim(),
+            policy: 0,
+            maxReceiveCount: form.maxReceiveCount,
+          }
+        : {
+            deadLetterQueue: form.deadLetterQueue.trim(),
+            policy: 1,
+            maxTimeToLive: form.maxTimeToLive,
+          };
+    await queue.setAttributes({ deadLetterPolicy: policy });
+    onChange();
+    return `Dead letters now go to ${policy.deadLetterQueue}.`;
+  });
   const unbind = () =>
     action.run(async () => {
       await queue.unbindDeadLetterQueue();

@@ -35,14 +35,11 @@ export function QueueMaintenanceSection(props: {
       location.hash = routeHref({ page: "queues" });
       return undefined;
     });
-  const rewind = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      await queue.rewind(Math.floor(new Date(since).getTime() / 1000));
-      onChange();
-      return `Rewound to ${since.replace("T", " ")}.`;
-    });
-  };
+  const rewind = action.onSubmit(async () => {
+    await queue.rewind(Math.floor(new Date(since).getTime() / 1000));
+    onChange();
+    return `Rewound to ${since.replace("T", " ")}.`;
+  });
   return (
     <section class="panel" aria-label="Maintenance">
       <h2>Maintenance</h2>

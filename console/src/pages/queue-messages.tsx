@@ -6,6 +6,7 @@
  */
 import type { Message, PeekedMessage, Queue } from "cmq-edge/client/http";
 import { useState } from "preact/hooks";
+import { type ExtraColumn, MessageTable } from "../components/message-table";
 import { Outcome } from "../components/notice";
 import { time } from "../format";
 import { useAction } from "../use-action";
@@ -14,6 +15,27 @@ interface Props {
   queue: Queue;
   onChange(): void;
   onTrace(msgId: string): void;
+}
+
+const PEEK_COLUMNS: ExtraColumn<PeekedMessage>[] = [
+  {
+    header: "State",
+    cell: (m) =>
+      m.state === "inFlight" ? `in flight until ${time(m.nextVisibleTime)}` : "visible",
+  },
+  { header: "Enqueued", cell: (m) => time(m.enqueueTime) },
+];
+
+const HELD_COLUMNS: ExtraColumn<Message>[] = [
+  { header: "Held until", cell: (m) => time(m.nextVisibleTime) },
+];
+
+function TraceButton(props: { msgId: string; onTrace(msgId: string): void }) {
+  return (
+    <button type="button" class="link" onClick={() => props.onTrace(props.msgId)}>
+      Trace
+    </button>
+  );
 }
 
 export function QueueMessagesSection(props: Props) {
@@ -31,15 +53,12 @@ function SendForm({ queue, onChange }: Props) {
   const [body, setBody] = useState("");
   const [delay, setDelay] = useState("0");
   const action = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const id = await queue.send(body, { delaySeconds: Number(delay) });
-      setBody("");
-      onChange();
-      return `Sent message ${id}.`;
-    });
-  };
+  const submit = action.onSubmit(async () => {
+    const id = await queue.send(body, { delaySeconds: Number(delay) });
+    setBody("");
+    onChange();
+    return `Sent message ${id}.`;
+  });
   return (
     <form onSubmit={submit} aria-label="Send a message">
       <h3>Send</h3>
@@ -100,40 +119,13 @@ function Peek({ queue, onTrace }: Props) {
       </div>
       <Outcome outcome={action.outcome} />
       {peeked && peeked.length > 0 && (
-        <table class="list" aria-label="Peeked messages">
-          <thead>
-            <tr>
-              <th>Message id</th>
-              <th>Body</th>
-              <th>State</th>
-              <th class="numeric">Received</th>
-              <th>Enqueued</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {peeked.map((m) => (
-              <tr key={m.msgId}>
-                <td>
-                  <code>{m.msgId}</code>
-                </td>
-                <td class="body">{m.body}</td>
-                <td>
-                  {m.state === "inFlight"
-                    ? `in flight until ${time(m.nextVisibleTime)}`
-                    : "visible"}
-                </td>
-                <td class="numeric">{m.dequeueCount}</td>
-                <td>{time(m.enqueueTime)}</td>
-                <td>
-                  <button type="button" class="link" onClick={() => onTrace(m.msgId)}>
-                    Trace
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <MessageTable
+          label="Peeked messages"
+          messages={peeked}
+          rowKey={(m) => m.msgId}
+          extra={PEEK_COLUMNS}
+          actions={(m) => <TraceButton msgId={m.msgId} onTrace={onTrace} />}
+        />
       )}
     </section>
   );
@@ -203,40 +195,23 @@ function Receive({ queue, onChange, onTrace }: Props) {
       </div>
       <Outcome outcome={action.outcome} />
       {held.length > 0 && (
-        <table class="list" aria-label="Received messages">
-          <thead>
-            <tr>
-              <th>Message id</th>
-              <th>Body</th>
-              <th class="numeric">Received</th>
-              <th>Held until</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {held.map((m) => (
-              <tr key={m.receiptHandle}>
-                <td>
-                  <code>{m.msgId}</code>
-                </td>
-                <td class="body">{m.body}</td>
-                <td class="numeric">{m.dequeueCount}</td>
-                <td>{time(m.nextVisibleTime)}</td>
-                <td class="actions">
-                  <button type="button" onClick={() => settle(m, "delete")} disabled={action.busy}>
-                    Delete
-                  </button>
-                  <button type="button" onClick={() => settle(m, "release")} disabled={action.busy}>
-                    Release
-                  </button>
-                  <button type="button" class="link" onClick={() => onTrace(m.msgId)}>
-                    Trace
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <MessageTable
+          label="Received messages"
+          messages={held}
+          rowKey={(m) => m.receiptHandle}
+          extra={HELD_COLUMNS}
+          actions={(m) => (
+            <>
+              <button type="button" onClick={() => settle(m, "delete")} disabled={action.busy}>
+                Delete
+              </button>
+              <button type="button" onClick={() => settle(m, "release")} disabled={action.busy}>
+                Release
+              </button>
+              <TraceButton msgId={m.msgId} onTrace={onTrace} />
+            </>
+          )}
+        />
       )}
     </section>
   );

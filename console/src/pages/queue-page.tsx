@@ -9,6 +9,7 @@ import { useRef, useState } from "preact/hooks";
 import { type QueueMetrics, queueMetrics } from "../api";
 import { Chart } from "../components/chart";
 import { ErrorLine } from "../components/notice";
+import { StatCards } from "../components/stat-cards";
 import { count, rate } from "../format";
 import { type Reading, ratesOf } from "../rates";
 import { routeHref } from "../routes";
@@ -109,16 +110,7 @@ function Stats(props: { state: QueueState }) {
     ["Sent", rate(rates.sent)],
     ["Received", rate(rates.received)],
   ];
-  return (
-    <dl class="stats" aria-label="Queue depth">
-      {cards.map(([label, value]) => (
-        <div key={label} class="stat" data-stat={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <StatCards label="Queue depth" cards={cards} />;
 }
 
 function QueueCharts(props: { metrics: QueueMetrics }) {

@@ -24,21 +24,17 @@ export function QueueTraceSection(props: {
   const [typed, setTyped] = useState("");
   const [events, setEvents] = useState<TraceEvent[] | undefined>(undefined);
   const action = useAction();
-  const trace = (id: string) =>
-    action.run(async () => {
-      const found = await queue.trace(id);
-      setEvents(found);
-      return found.length === 0 ? `No trace of message ${id}.` : undefined;
-    });
+  const find = async (id: string) => {
+    const found = await queue.trace(id);
+    setEvents(found);
+    return found.length === 0 ? `No trace of message ${id}.` : undefined;
+  };
   useEffect(() => {
     if (!request) return;
     setTyped(request.msgId);
-    void trace(request.msgId);
+    void action.run(() => find(request.msgId));
   }, [request]);
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void trace(typed.trim());
-  };
+  const submit = action.onSubmit(() => find(typed.trim()));
   return (
     <section class="panel" aria-label="Trace">
       <h2>Trace</h2>

@@ -8,13 +8,13 @@ import type { CmqClient } from "cmq-edge/client/http";
 import { useRef, useState } from "preact/hooks";
 import { allQueueMetrics, type QueueMetrics } from "../api";
 import { Chart } from "../components/chart";
-import { ErrorLine, Outcome } from "../components/notice";
+import { CreateForm } from "../components/create-form";
+import { ErrorLine } from "../components/notice";
 import { type Column, SortableTable } from "../components/sortable-table";
 import { Sparkline } from "../components/sparkline";
 import { count, rate } from "../format";
 import { type Rates, type Reading, ratesOf, sumHistories } from "../rates";
 import { routeHref } from "../routes";
-import { useAction } from "../use-action";
 import { usePoll } from "../use-poll";
 import { LiveLine } from "./live-line";
 
@@ -126,28 +126,13 @@ export function QueuesPage(props: { client: CmqClient }) {
 }
 
 function CreateQueue(props: { client: CmqClient; onCreated(): void }) {
-  const [name, setName] = useState("");
   const [trace, setTrace] = useState(true);
-  const action = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const queueName = name.trim();
-      await props.client.createQueue(queueName, { trace: trace ? 1 : 0 });
-      setName("");
-      props.onCreated();
-      return `Created queue ${queueName}.`;
-    });
-  };
   return (
-    <form class="inline" onSubmit={submit} aria-label="Create queue">
-      <input
-        placeholder="new queue name"
-        aria-label="New queue name"
-        required
-        value={name}
-        onInput={(e) => setName(e.currentTarget.value)}
-      />
+    <CreateForm
+      kind="queue"
+      create={(name) => props.client.createQueue(name, { trace: trace ? 1 : 0 })}
+      onCreated={props.onCreated}
+    >
       <label class="check">
         <input
           type="checkbox"
@@ -156,10 +141,6 @@ function CreateQueue(props: { client: CmqClient; onCreated(): void }) {
         />
         trace
       </label>
-      <button type="submit" disabled={action.busy}>
-        Create queue
-      </button>
-      <Outcome outcome={action.outcome} />
-    </form>
+    </CreateForm>
   );
 }

@@ -13,14 +13,11 @@ export function SignIn(props: { onSignedIn(client: CmqClient, secretId: string):
   const [secretId, setSecretId] = useState("");
   const [secretKey, setSecretKey] = useState("");
   const action = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const client = await signIn({ secretId: secretId.trim(), secretKey });
-      props.onSignedIn(client, secretId.trim());
-      return undefined;
-    });
-  };
+  const submit = action.onSubmit(async () => {
+    const client = await signIn({ secretId: secretId.trim(), secretKey });
+    props.onSignedIn(client, secretId.trim());
+    return undefined;
+  });
   return (
     <div class="sign-in">
       <form onSubmit={submit} aria-label="Sign in">

@@ -11,27 +11,24 @@ export function SubscribeForm(props: { topic: Topic; filterType: 1 | 2; onChange
   const [filter, setFilter] = useState("");
   const [strategy, setStrategy] = useState<NewSubscription["notifyStrategy"]>("BACKOFF_RETRY");
   const action = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const words = filter
-        .split(",")
-        .map((w) => w.trim())
-        .filter(Boolean);
-      const subscriptionName = name.trim();
-      await props.topic.subscribe(subscriptionName, {
-        protocol,
-        endpoint: endpoint.trim(),
-        notifyStrategy: strategy,
-        ...(props.filterType === 2 ? { bindingKeys: words } : { filterTags: words }),
-      });
-      setName("");
-      setEndpoint("");
-      setFilter("");
-      props.onChange();
-      return `Subscribed ${subscriptionName}.`;
+  const submit = action.onSubmit(async () => {
+    const words = filter
+      .split(",")
+      .map((w) => w.trim())
+      .filter(Boolean);
+    const subscriptionName = name.trim();
+    await props.topic.subscribe(subscriptionName, {
+      protocol,
+      endpoint: endpoint.trim(),
+      notifyStrategy: strategy,
+      ...(props.filterType === 2 ? { bindingKeys: words } : { filterTags: words }),
     });
-  };
+    setName("");
+    setEndpoint("");
+    setFilter("");
+    props.onChange();
+    return `Subscribed ${subscriptionName}.`;
+  });
   return (
     <form class="row wrap" onSubmit={submit} aria-label="Subscribe">
       <input

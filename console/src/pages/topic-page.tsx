@@ -14,6 +14,7 @@ import { useState } from "preact/hooks";
 import { subscriptionsOf } from "../api";
 import { ErrorLine, Outcome } from "../components/notice";
 import { type Column, SortableTable } from "../components/sortable-table";
+import { StatCards } from "../components/stat-cards";
 import { count, duration, time } from "../format";
 import { routeHref } from "../routes";
 import { useAction } from "../use-action";
@@ -86,16 +87,7 @@ function Attributes(props: { attributes: TopicAttributes }) {
     ["Retention", duration(a.msgRetentionSeconds)],
     ["Created", time(a.createTime)],
   ];
-  return (
-    <dl class="stats" aria-label="Topic">
-      {cards.map(([label, value]) => (
-        <div key={label} class="stat">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <StatCards label="Topic" cards={cards} />;
 }
 
 function subscriptionColumns(topic: Topic, onChange: () => void): Column<SubscriptionAttributes>[] {
@@ -181,20 +173,17 @@ function Publish(props: { topic: Topic; filterType: 1 | 2; onChange(): void }) {
   const [body, setBody] = useState("");
   const [filter, setFilter] = useState("");
   const action = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const words = filter.trim();
-      const options =
-        props.filterType === 2
-          ? { routingKey: words || undefined }
-          : { tags: words ? words.split(",").map((t) => t.trim()) : [] };
-      const id = await props.topic.publish(body, options);
-      setBody("");
-      props.onChange();
-      return `Published message ${id}.`;
-    });
-  };
+  const submit = action.onSubmit(async () => {
+    const words = filter.trim();
+    const options =
+      props.filterType === 2
+        ? { routingKey: words || undefined }
+        : { tags: words ? words.split(",").map((t) => t.trim()) : [] };
+    const id = await props.topic.publish(body, options);
+    setBody("");
+    props.onChange();
+    return `Published message ${id}.`;
+  });
   return (
     <section class="panel" aria-label="Publish">
       <h2>Publish</h2>

@@ -2,11 +2,11 @@
 import type { CmqClient } from "cmq-edge/client/http";
 import { useState } from "preact/hooks";
 import { allTopics, type TopicRow } from "../api";
-import { ErrorLine, Outcome } from "../components/notice";
+import { CreateForm } from "../components/create-form";
+import { ErrorLine } from "../components/notice";
 import { type Column, SortableTable } from "../components/sortable-table";
 import { count, time } from "../format";
 import { routeHref } from "../routes";
-import { useAction } from "../use-action";
 import { usePoll } from "../use-poll";
 import { LiveLine } from "./live-line";
 
@@ -71,28 +71,13 @@ export function TopicsPage(props: { client: CmqClient }) {
 }
 
 function CreateTopic(props: { client: CmqClient; onCreated(): void }) {
-  const [name, setName] = useState("");
   const [filterType, setFilterType] = useState<1 | 2>(1);
-  const action = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    void action.run(async () => {
-      const topicName = name.trim();
-      await props.client.createTopic(topicName, { filterType });
-      setName("");
-      props.onCreated();
-      return `Created topic ${topicName}.`;
-    });
-  };
   return (
-    <form class="inline" onSubmit={submit} aria-label="Create topic">
-      <input
-        placeholder="new topic name"
-        aria-label="New topic name"
-        required
-        value={name}
-        onInput={(e) => setName(e.currentTarget.value)}
-      />
+    <CreateForm
+      kind="topic"
+      create={(name) => props.client.createTopic(name, { filterType })}
+      onCreated={props.onCreated}
+    >
       <select
         aria-label="Filter type"
         value={String(filterType)}
@@ -101,10 +86,6 @@ function CreateTopic(props: { client: CmqClient; onCreated(): void }) {
         <option value="1">filter by tags</option>
         <option value="2">filter by routing key</option>
       </select>
-      <button type="submit" disabled={action.busy}>
-        Create topic
-      </button>
-      <Outcome outcome={action.outcome} />
-    </form>
+    </CreateForm>
   );
 }
