@@ -100,8 +100,8 @@ describe("the web console", () => {
     expect(await peeked.first().locator("td").allTextContents()).toEqual([
       sentId,
       "order 1: 2 × espresso",
-      "visible",
       "0",
+      "visible",
       expect.any(String),
       "Trace",
     ]);
