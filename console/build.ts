@@ -11,7 +11,8 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const CONSOLE_DIR = join(ROOT, "dist/assets/console");
+/** wrangler.toml's [assets] directory: the console under console/, its headers at the top. */
+export const ASSETS_DIR = join(ROOT, "dist/assets");
 const SCRATCH_DIR = join(ROOT, "dist/.console-build");
 
 export interface BuiltFile {
@@ -21,7 +22,8 @@ export interface BuiltFile {
 }
 
 /** Builds the console; each output file is replaced only when it changed, and atomically. */
-export async function buildConsole(outdir = CONSOLE_DIR): Promise<BuiltFile[]> {
+export async function buildConsole(assetsDir = ASSETS_DIR): Promise<BuiltFile[]> {
+  const outdir = join(assetsDir, "console");
   const result = await build({
     entryPoints: { console: join(ROOT, "console/src/main.tsx") },
     bundle: true,
@@ -38,11 +40,12 @@ export async function buildConsole(outdir = CONSOLE_DIR): Promise<BuiltFile[]> {
   const files = [
     ...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
     { path: join(outdir, "index.html"), contents: readFileSync(join(ROOT, "console/index.html")) },
+    { path: join(assetsDir, "_headers"), contents: readFileSync(join(ROOT, "console/_headers")) },
   ];
   mkdirSync(outdir, { recursive: true });
   for (const file of files) replaceIfChanged(file.path, file.contents);
   return files.map((f) => ({
-    name: f.path.slice(outdir.length + 1),
+    name: f.path.slice(assetsDir.length + 1),
     bytes: f.contents.byteLength,
     gzipBytes: gzipSync(f.contents, { level: 9 }).byteLength,
   }));
@@ -71,7 +74,9 @@ function replaceIfChanged(path: string, contents: Uint8Array): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const files = await buildConsole();
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  const total = files.reduce((sum, f) => sum + f.gzipBytes, 0);
-  const list = files.map((f) => `${f.name} ${kib(f.bytes)} (${kib(f.gzipBytes)} gzipped)`);
+  // What a browser loads; _headers is the asset router's, never sent.
+  const shipped = files.filter((f) => f.name.startsWith("console/"));
+  const total = shipped.reduce((sum, f) => sum + f.gzipBytes, 0);
+  const list = shipped.map((f) => `${f.name} ${kib(f.bytes)} (${kib(f.gzipBytes)} gzipped)`);
   console.log(`console: ${list.join(", ")}; ${kib(total)} gzipped in all`);
 }

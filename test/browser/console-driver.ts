@@ -24,6 +24,8 @@ export interface ConsoleRig {
   page: Page;
   /** Every request the page sent to the Worker's API (not its own files). */
   apiRequests: Request[];
+  /** What the page logged as an error or threw: a policy violation, a crash. */
+  problems: string[];
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,11 @@ export async function startConsoleRig(): Promise<ConsoleRig> {
     page.on("request", (request) => {
       if (!new URL(request.url()).pathname.startsWith("/console")) apiRequests.push(request);
     });
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(String(error)));
     mkdirSync(SCREENSHOTS, { recursive: true });
     const started = browser;
     return {
@@ -51,6 +58,7 @@ export async function startConsoleRig(): Promise<ConsoleRig> {
       browser,
       page,
       apiRequests,
+      problems,
       async stop() {
         await started.close();
         await worker.dispose();

@@ -51,6 +51,7 @@ describe("the web console", () => {
     const response = await page.goto(`${rig.worker.url}/console`);
     expect(new URL(page.url()).pathname).toBe("/console/");
     expect(response?.headers()["content-type"]).toMatch(/^text\/html/);
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self'/);
     const api = await fetch(`${rig.worker.url}/`, { method: "POST", body: "Action=ListQueue" });
     expect(await api.json()).toMatchObject({ code: 4000 });
     expect((await fetch(`${rig.worker.url}/console/no-such-file.js`)).status).toBe(404);
@@ -289,6 +290,10 @@ describe("the web console", () => {
     });
     expect(unsigned.map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
     expect(rig.apiRequests.some((r) => r.headers()["x-tc-action"] === "ClearCmqQueue")).toBe(true);
+  });
+
+  it("ran under its content security policy with nothing refused and no error", () => {
+    expect(rig.problems).toEqual([]);
   });
 
   it(

@@ -14,6 +14,12 @@ describe("/console", () => {
     const page = await fetchWorker("/console/");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    // The tab holds a secret key: only the console's own script may run, talking to this Worker.
+    expect(page.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+        "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     const html = await page.text();
     expect(html).toContain('<script type="module" src="console.js"></script>');
     const script = await fetchWorker("/console/console.js");
