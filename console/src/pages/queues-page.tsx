@@ -10,9 +10,10 @@ import { allQueueMetrics, type QueueMetrics } from "../api";
 import { Chart } from "../components/chart";
 import { CreateForm } from "../components/create-form";
 import { ErrorLine } from "../components/notice";
+import { SearchBox, useSearch } from "../components/search-box";
 import { type Column, SortableTable } from "../components/sortable-table";
 import { Sparkline } from "../components/sparkline";
-import { count, rate } from "../format";
+import { rate } from "../format";
 import { type Rates, type Reading, ratesOf, sumHistories } from "../rates";
 import { routeHref } from "../routes";
 import { usePoll } from "../use-poll";
@@ -52,7 +53,6 @@ const COLUMNS: Column<Row>[] = [
 export function QueuesPage(props: { client: CmqClient }) {
   const { client } = props;
   const readings = useRef(new Map<string, Reading>());
-  const [search, setSearch] = useState("");
   const polled = usePoll(
     async (signal) => {
       const queues = await allQueueMetrics(client, signal);
@@ -68,8 +68,7 @@ export function QueuesPage(props: { client: CmqClient }) {
     [client],
   );
   const rows = polled.data ?? [];
-  const word = search.trim().toLowerCase();
-  const shown = word ? rows.filter((r) => r.queueName.toLowerCase().includes(word)) : rows;
+  const search = useSearch(polled.data, (r) => r.queueName);
   const hour = sumHistories(rows.map((r) => r.history));
   const times = hour.map((h) => h.time);
   return (
@@ -99,26 +98,21 @@ export function QueuesPage(props: { client: CmqClient }) {
         />
       </div>
       <div class="toolbar">
-        <input
-          type="search"
-          placeholder="Search queues"
-          aria-label="Search queues"
-          value={search}
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-        <span class="count">
-          {polled.data ? `${count(shown.length)} of ${count(rows.length)} queues` : "loading…"}
-        </span>
+        <SearchBox what="queues" search={search} total={polled.data?.length} />
         <CreateQueue client={client} onCreated={polled.refresh} />
       </div>
       <SortableTable
         label="Queues"
-        rows={shown}
+        rows={search.shown}
         columns={COLUMNS}
         rowKey={(r) => r.queueId}
         initialSort="name"
         empty={
-          polled.data ? (word ? "No queue matches." : "No queues yet: create one.") : "Loading…"
+          polled.data
+            ? search.word
+              ? "No queue matches."
+              : "No queues yet: create one."
+            : "Loading…"
         }
       />
     </section>

@@ -4,8 +4,9 @@ import { useState } from "preact/hooks";
 import { allTopics, type TopicRow } from "../api";
 import { CreateForm } from "../components/create-form";
 import { ErrorLine } from "../components/notice";
+import { SearchBox, useSearch } from "../components/search-box";
 import { type Column, SortableTable } from "../components/sortable-table";
-import { count, time } from "../format";
+import { time } from "../format";
 import { routeHref } from "../routes";
 import { usePoll } from "../use-poll";
 import { LiveLine } from "./live-line";
@@ -37,9 +38,7 @@ const COLUMNS: Column<TopicRow>[] = [
 
 export function TopicsPage(props: { client: CmqClient }) {
   const polled = usePoll((signal) => allTopics(props.client, signal), REFRESH_MS, [props.client]);
-  const [search, setSearch] = useState("");
-  const word = search.trim().toLowerCase();
-  const rows = (polled.data ?? []).filter((t) => !word || t.topicName.toLowerCase().includes(word));
+  const search = useSearch(polled.data, (t) => t.topicName);
   return (
     <section>
       <div class="page-head">
@@ -48,19 +47,12 @@ export function TopicsPage(props: { client: CmqClient }) {
       </div>
       <ErrorLine error={polled.error} />
       <div class="toolbar">
-        <input
-          type="search"
-          placeholder="Search topics"
-          aria-label="Search topics"
-          value={search}
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-        <span class="count">{polled.data ? `${count(rows.length)} topics` : "loading…"}</span>
+        <SearchBox what="topics" search={search} total={polled.data?.length} />
         <CreateTopic client={props.client} onCreated={polled.refresh} />
       </div>
       <SortableTable
         label="Topics"
-        rows={rows}
+        rows={search.shown}
         columns={COLUMNS}
         rowKey={(t) => t.topicId}
         initialSort="name"
