@@ -1,12 +1,17 @@
 import { availableParallelism } from "node:os";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { buildConsole } from "./console/build.ts";
 import { localDefaults } from "./local/local-defaults.ts";
 import { TEST_CREDENTIALS } from "./test/helpers/test-credentials.ts";
 
 // wrangler.toml requires these secrets, and the worker pool looks for them in the environment when
 // it reads the config (else it warns they are missing): the local defaults, as `npm run dev` has them.
 for (const [name, value] of Object.entries(localDefaults())) process.env[name] ||= value;
+
+// The console's files are the Worker's static assets (wrangler.toml [assets]): there before any
+// project serves the Worker, whichever command started vitest.
+await buildConsole();
 
 export default defineConfig({
   test: {
@@ -26,6 +31,7 @@ export default defineConfig({
             "test/bridge/unit/**/*.test.ts",
             "test/client/unit/**/*.test.ts",
             "test/cli/unit/**/*.test.ts",
+            "test/console/**/*.test.ts",
             // Dry-run deploys (a second or two each, run together): no local default ships.
             "test/deploy/**/*.test.ts",
           ],
@@ -87,6 +93,18 @@ export default defineConfig({
           globalSetup: ["test/cli/serve.setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          // The web console in Debian's Chromium (installed by the setup when missing) against a
+          // real local Worker served as npm start serves it.
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/browser/chromium.setup.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

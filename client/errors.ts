@@ -45,26 +45,9 @@ export class CmqHttpError extends CmqError {
   }
 }
 
-/** An error reply on a TCP connection: `result` and `error` as the frame carries them. */
-export class TcpRequestError extends CmqError {
-  override name = "TcpRequestError";
-
-  constructor(result: number, error: string, action = "TCP request") {
-    super(action, result, error, "tcp");
-  }
-
-  get result(): number {
-    return this.code;
-  }
-
-  get error(): string {
-    return this.cmqMessage;
-  }
-}
-
 /**
- * An API 3.0 reply with an Error (the few actions API 2.0 lacks, such as ClearCmqQueue): API 3.0
- * names its codes (`ResourceNotFound`, …) where API 2.0 numbers them.
+ * An API 3.0 reply with `Response.Error`: its `Code` is a string (`ResourceNotFound.QueueNotExist`,
+ * `AuthFailure.SignatureFailure`, …), not one of API 2.0's numbers, so it is not a CmqError.
  */
 export class CmqApi3Error extends Error {
   override name = "CmqApi3Error";
@@ -79,6 +62,23 @@ export class CmqApi3Error extends Error {
     this.code = error.Code;
     this.cmqMessage = error.Message;
     this.requestId = requestId;
+  }
+}
+
+/** An error reply on a TCP connection: `result` and `error` as the frame carries them. */
+export class TcpRequestError extends CmqError {
+  override name = "TcpRequestError";
+
+  constructor(result: number, error: string, action = "TCP request") {
+    super(action, result, error, "tcp");
+  }
+
+  get result(): number {
+    return this.code;
+  }
+
+  get error(): string {
+    return this.cmqMessage;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * CMQ's HTTP action API (API 2.0), signed like the official SDKs: `call` returns CMQ's reply
- * whatever its code, `ok` throws CmqHttpError unless it is 0. Each attempt is signed afresh (a new
+ * whatever its code, `ok` throws CmqHttpError unless it is 0; `api3` calls the same endpoint's API
+ * 3.0 for what API 2.0 has no action for. Each attempt is signed afresh (a new
  * Nonce, so a retry is not refused as a replay) and has its own timeout; attempts that get no
  * answer are retried (retry.ts). Any fetch-like function can carry the requests.
  * @module

@@ -2,7 +2,8 @@
  * The Worker's bundle for local serving, built once per version of what goes into it: `npm start`
  * after a crash or a restart serves again without re-bundling (`wrangler deploy --dry-run` takes
  * seconds). Kept under node_modules/.cache/cmq-edge/ (the usual home of build caches; gitignored),
- * keyed by a digest of the Worker's sources, its wrangler config and the lockfile.
+ * keyed by a digest of the Worker's sources and its build's watched folders (as its wrangler config
+ * names them), the config and the lockfile.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -17,8 +18,9 @@ import {
   statSync,
   utimesSync,
 } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unstable_readConfig } from "wrangler";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CACHE = join(ROOT, "node_modules", ".cache", "cmq-edge");
@@ -32,17 +34,28 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** The folder of the Worker's entry point (`main` in its wrangler config): its sources. */
-function sourcesOf(configPath: string): string {
-  const main = /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(configPath, "utf8"))?.[1];
-  if (!main) throw new Error(`${configPath} names no main entry point`);
-  return dirname(join(dirname(configPath), main));
+/**
+ * What the bundle is made from, as the wrangler config says: the folder of its entry point, and
+ * the folders its custom build watches (the console's sources, which build its assets).
+ */
+function sourcesOf(configPath: string): string[] {
+  const config = unstable_readConfig({ config: configPath });
+  if (!config.main) throw new Error(`${configPath} names no main entry point`);
+  const watched = config.build.watch_dir;
+  const dirs = [dirname(config.main), ...(Array.isArray(watched) ? watched : [watched])];
+  return [...new Set(dirs.map((dir) => resolve(dirname(configPath), dir)))];
+}
+
+/** The static assets folder the build fills, when the Worker has one. */
+function assetsOf(configPath: string): string | undefined {
+  const directory = unstable_readConfig({ config: configPath }).assets?.directory;
+  return directory && resolve(dirname(configPath), directory);
 }
 
 /** A digest of every input of the bundle: what changes it makes a new one. */
 function digestOf(configPath: string): string {
   const inputs = [
-    ...filesUnder(sourcesOf(configPath)),
+    ...sourcesOf(configPath).flatMap((dir) => (existsSync(dir) ? filesUnder(dir) : [])),
     configPath,
     join(ROOT, "package-lock.json"),
   ].sort();
@@ -82,7 +95,9 @@ function entryIn(dir: string): string | undefined {
 export function workerBundle(configPath: string): string {
   const dir = join(CACHE, `bundle-${digestOf(configPath)}`);
   const built = entryIn(dir);
-  if (built) {
+  // The build also writes the assets (outside the cache): without them, build again.
+  const assets = assetsOf(configPath);
+  if (built && (!assets || existsSync(assets))) {
     const now = new Date();
     utimesSync(dir, now, now);
     return built;

@@ -92,6 +92,7 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     { envFiles: [LOCAL_DEFAULTS_FILE] },
   );
   const worker: Record<string, unknown> = { ...workerOptions };
+  const consoleAssets = assetsWorker(worker);
   if (options.logRequests) {
     worker.bindings = { ...(worker.bindings as object), CMQ_LOG_REQUESTS: "1" };
   }
@@ -103,18 +104,23 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     if (empty) delete worker[key];
   }
   const mfOptions = convertV4MiniflareOptions({
-    ...worker,
-    // Durable Objects are keyed by worker and class name: the same name as wrangler dev uses
-    // makes both find the same objects in the same storage.
-    name: unstable_readConfig({ config: options.configPath }).name,
-    modules: true,
-    scriptPath: entry,
-    modulesRoot: dirname(entry),
     // Miniflare's entry worker still listens, on a free port; clients use the direct socket.
     host: "127.0.0.1",
     port: 0,
-    // Behind the disconnect relay, which listens on the port asked for.
-    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    workers: [
+      {
+        ...worker,
+        // Durable Objects are keyed by worker and class name: the same name as wrangler dev uses
+        // makes both find the same objects in the same storage.
+        name: unstable_readConfig({ config: options.configPath }).name,
+        modules: true,
+        scriptPath: entry,
+        modulesRoot: dirname(entry),
+        // Behind the disconnect relay, which listens on the port asked for.
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
+      ...(consoleAssets ? [consoleAssets] : []),
+    ],
   } as Parameters<typeof convertV4MiniflareOptions>[0]);
   // The layout `wrangler dev --persist-to` uses, so both see the same queues.
   if (options.persistTo) mfOptions.resourcePersistencePath = join(options.persistTo, "v3");
@@ -138,4 +144,32 @@ export async function startMiniflareWorker(options: MiniflareWorkerOptions): Pro
     throw error;
   }
   return { url: `http://127.0.0.1:${relay.port}`, dispose: disposeAll };
+}
+
+/** The assets-only Worker that serves the console's files to the Worker's ASSETS binding. */
+const ASSETS_WORKER = "cmq-edge-assets";
+
+/**
+ * Takes the static assets (the web console) off the Worker and gives them to a Worker of their
+ * own, bound as the Worker's ASSETS, which its /console route calls. With assets on the Worker
+ * itself, Miniflare puts its asset router and a proxy in front of the direct socket, on every
+ * request: measured here, workerd CPU per SendMessage went from ~0.49 ms to ~1.0 ms (0.75 ms
+ * with run_worker_first), halving what npm start serves.
+ */
+function assetsWorker(worker: Record<string, unknown>): Record<string, unknown> | undefined {
+  const assets = worker.assets as { binding?: string; directory: string } | undefined;
+  delete worker.assets;
+  if (!assets?.binding) return undefined;
+  worker.serviceBindings = {
+    ...(worker.serviceBindings as object | undefined),
+    [assets.binding]: ASSETS_WORKER,
+  };
+  return {
+    name: ASSETS_WORKER,
+    compatibilityDate: worker.compatibilityDate,
+    modules: true,
+    // Reached only for a path with no file (the asset router answers the rest): as on Cloudflare.
+    script: "export default { fetch: () => new Response('not found', { status: 404 }) };",
+    assets: { ...assets, binding: undefined, routerConfig: { has_user_worker: false } },
+  };
 }

@@ -196,6 +196,7 @@ console.log(`
 cmq-edge is running (local, persisted in ${options.persistTo}):
   HTTP listening on ${worker.url}/v2/index.php  (CMQ action API; any path works; API 3.0 at /)
   TCP listening on ${tcp.host}:${tcp.port}  (CMQ TCP protocol, through the bridge)
+  Web console at ${worker.url}/console/  (sign in with the credential below)
 ${httpsBanner(https)}
   Metrics (Prometheus):
     Worker  ${worker.url}/metrics  (authorization: Bearer <CMQ_METRICS_TOKEN of local/defaults.env>)

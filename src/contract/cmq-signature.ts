@@ -6,6 +6,7 @@
  * sign them.
  * @module
  */
+import { buffer } from "./web-crypto-bytes";
 
 export type HashName = "SHA-1" | "SHA-256";
 
@@ -75,7 +76,9 @@ export async function verifyAny(
 ): Promise<boolean> {
   const key = await hmacKey(secret, hash);
   for (const text of candidates) {
-    if (await crypto.subtle.verify("HMAC", key, signature, encoder.encode(text))) return true;
+    if (await crypto.subtle.verify("HMAC", key, buffer(signature), encoder.encode(text))) {
+      return true;
+    }
   }
   return false;
 }

@@ -4,6 +4,7 @@
  * Worker, Node and browsers alike, and lives in the contract so both sides share one copy.
  * @module
  */
+import { buffer } from "./web-crypto-bytes";
 
 export const TC3_ALGORITHM = "TC3-HMAC-SHA256";
 /** What `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` stands for in the canonical request. */
@@ -71,13 +72,17 @@ const encoder = new TextEncoder();
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", buffer(bytes))));
 }
 
 async function hmac(key: Uint8Array, data: string): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const k = await crypto.subtle.importKey(
+    "raw",
+    buffer(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return new Uint8Array(await crypto.subtle.sign("HMAC", k, encoder.encode(data)));
 }
 
@@ -86,7 +91,7 @@ export async function signingKey(secretKey: string, date: string, service: strin
   const kDate = await hmac(encoder.encode(`TC3${secretKey}`), date);
   const kService = await hmac(kDate, service);
   const bytes = await hmac(kService, "tc3_request");
-  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, [
+  return crypto.subtle.importKey("raw", buffer(bytes), { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
     "verify",
   ]);
@@ -112,7 +117,9 @@ export async function verifyTc3(
   signature: Uint8Array,
 ): Promise<boolean> {
   for (const text of candidates) {
-    if (await crypto.subtle.verify("HMAC", key, signature, encoder.encode(text))) return true;
+    if (await crypto.subtle.verify("HMAC", key, buffer(signature), encoder.encode(text))) {
+      return true;
+    }
   }
   return false;
 }

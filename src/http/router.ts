@@ -26,6 +26,12 @@ export const router = Router<Request, [Env, ExecutionContext]>({ catch: toErrorR
 router.post(BRIDGE_ROUTE, (request, env, ctx) => handleBridgeRequest(request, env, ctx));
 // Prometheus' scrape path; CMQ SDKs never GET it (they POST, or GET other paths).
 router.get("/metrics", (request, env) => handleMetricsRequest(request, env));
+// The web console's files (console/, the Worker's static assets). On Cloudflare a file that
+// matches is served before the Worker runs; this answers the rest of /console (a 404 from the
+// assets, not a CMQ reply) and every /console request where nothing serves the assets in front
+// of the Worker (npm start, local/local-worker.ts).
+router.get("/console", (request, env) => env.ASSETS.fetch(request));
+router.get("/console/*", (request, env) => env.ASSETS.fetch(request));
 // Tencent Cloud API 3.0 is told apart by its X-TC-Action header (its legacy signed form, by
 // Version=2020-02-17 among the form parameters, in cmq-endpoint.ts); all else is API 2.0.
 router.all("*", (request, env, ctx) =>

@@ -3,7 +3,14 @@
  * messages singly and in batches, long polls, typed errors, publishing, management, the consuming
  * iterator, extend / release, peek, and aborted calls that must leave messages for others.
  */
-import { CMQ_CODES, type CmqClient, CmqError, CmqUsageError, tcpClient } from "cmq-edge/client";
+import {
+  CMQ_CODES,
+  CmqApi3Error,
+  type CmqClient,
+  CmqError,
+  CmqUsageError,
+  tcpClient,
+} from "cmq-edge/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ClientStack, startClientStack, type TransportName } from "./client-stack";
 
@@ -186,6 +193,24 @@ describe.each<TransportName>(["http", "tcp"])("over %s", (transport) => {
     expect(peeked[0]).not.toHaveProperty("receiptHandle");
     expect(await queue.peek(1)).toMatchObject([{ body: "b", state: "visible" }]);
     expect(await queue.receive()).toMatchObject({ body: "b", dequeueCount: 1 });
+  });
+
+  it("purges over API 3.0 (ClearCmqQueue, TC3-signed), and its refusals carry API 3.0's code", async () => {
+    const queue = await newQueue({ visibilityTimeout: 3600 });
+    await queue.sendBatch(["a", "b", "c"]);
+    await queue.receive();
+    await queue.purge();
+    expect(await queue.attributes()).toMatchObject({ activeMsgNum: 0, inactiveMsgNum: 0 });
+    expect(await queue.receive()).toBeUndefined();
+    const missing = await cmq
+      .queue(stack.name("missing"))
+      .purge()
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(CmqApi3Error);
+    expect(missing).toMatchObject({
+      action: "ClearCmqQueue",
+      code: expect.stringMatching(/^Resource/),
+    });
   });
 
   it("rejects an aborted long poll with the signal's reason, leaving the message for others", async () => {

@@ -214,9 +214,10 @@ export class Sandbox {
   }
 
   /**
-   * A copy of wrangler.toml in the sandbox with `main` made absolute: wrangler's project root is
-   * the config's directory, so the `.wrangler/tmp` bundles a SIGKILLed wrangler leaves behind land
-   * in the sandbox (removed at the end) instead of the shared working tree.
+   * A copy of wrangler.toml in the sandbox with its paths made absolute (`main`, the assets
+   * directory, the build's cwd and watched folders): wrangler's project root is the config's
+   * directory, so the `.wrangler/tmp` bundles a SIGKILLed wrangler leaves behind land in the
+   * sandbox (removed at the end) instead of the shared working tree.
    */
   private async config(): Promise<string> {
     if (this.configPath) return this.configPath;
@@ -224,8 +225,20 @@ export class Sandbox {
     const main = /^main\s*=\s*"([^"]+)"\s*$/m;
     const match = main.exec(toml);
     if (!match?.[1]) throw new Error('wrangler.toml has no main = "…" line');
+    const absolute = (relative: string) => JSON.stringify(join(ROOT, relative));
+    const copy = toml
+      .replace(main, `main = ${absolute(match[1])}`)
+      .replace(
+        /^directory\s*=\s*"([^"]+)"\s*$/m,
+        (_line, dir: string) => `directory = ${absolute(dir)}`,
+      )
+      .replace(/^\[build\]$/m, `[build]\ncwd = ${JSON.stringify(ROOT)}`)
+      .replace(/^watch_dir\s*=\s*\[([^\]]*)\]\s*$/m, (_line, dirs: string) => {
+        const list = dirs.split(",").map((d) => absolute(JSON.parse(d.trim()) as string));
+        return `watch_dir = [${list.join(", ")}]`;
+      });
     const path = join(this.dir, "wrangler.toml");
-    await writeFile(path, toml.replace(main, `main = ${JSON.stringify(join(ROOT, match[1]))}`));
+    await writeFile(path, copy);
     this.configPath = path;
     return path;
   }

@@ -122,12 +122,20 @@ describe("npm start on a port already taken", () => {
 });
 
 describe("npm start's listening lines", () => {
-  it('prints "TCP listening" only once the bridge accepts connections', async () => {
+  it('prints "TCP listening" only once the bridge accepts connections, and where the console is', async () => {
     const group = npmStart("--http-port", "0", "--tcp-port", "0", "--persist-to", box.persistDir);
     const tcp = await group.printed(/^ {2}TCP listening on 127\.0\.0\.1:(\d+) /m);
     // Right when the line is there: a bridge still starting would refuse this.
     expect(await accepts(Number(tcp[1]))).toBe(true);
     const http = await group.printed(/^ {2}HTTP listening on http:\/\/127\.0\.0\.1:(\d+)\//m);
     expect(await accepts(Number(http[1]))).toBe(true);
+    // The web console, from the same Worker's static assets.
+    const consoleUrl = await group.printed(
+      /^ {2}Web console at (http:\/\/127\.0\.0\.1:\d+\/console\/) /m,
+    );
+    expect(consoleUrl[1]).toBe(`http://127.0.0.1:${http[1]}/console/`);
+    const page = await fetch(consoleUrl[1] ?? "");
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('src="console.js"');
   });
 });
