@@ -1,6 +1,7 @@
 /**
  * The queue's single metadata row: attributes, counters, the settle watermark and a running rewind.
- * Read at the start of each operation and written back in the same transaction.
+ * Read once into the queue store's memory (queue-store.ts) and written back inside every transaction
+ * that changes it.
  * @module
  */
 import { QUEUE_ATTRIBUTE_LIMITS, type QueueAttributeName } from "../limits";

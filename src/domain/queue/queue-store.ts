@@ -114,6 +114,12 @@ function checkSettings(a: QueueAttributes, policy: DeadLetterPolicy | null): voi
 
 export class QueueStore {
   private readonly schema: LazySchema;
+  /**
+   * The metadata row as last committed, so a call reads it from memory instead of SQLite. Every
+   * change still writes it back inside its transaction; a transaction that fails drops it, since
+   * the call may have changed it half-way before rolling back.
+   */
+  private meta: QueueMeta | undefined;
 
   constructor(
     private readonly sql: SqlPort,
@@ -125,10 +131,22 @@ export class QueueStore {
   /** After the object's storage was wiped (DeleteQueue). */
   forgetStorage(): void {
     this.schema.forget();
+    this.meta = undefined;
   }
 
   private findMeta(): QueueMeta | undefined {
-    return this.schema.ready ? findMeta(this.sql) : undefined;
+    if (!this.schema.ready) return undefined;
+    this.meta ??= findMeta(this.sql);
+    return this.meta;
+  }
+
+  private atomically<T>(fn: () => T): T {
+    try {
+      return this.sql.transaction(fn);
+    } catch (error) {
+      this.meta = undefined;
+      throw error;
+    }
   }
 
   private requireMeta(call: QueueCall): QueueMeta {
@@ -140,7 +158,7 @@ export class QueueStore {
   }
 
   private change<T>(call: QueueCall, now: number, fn: (meta: QueueMeta) => T): T {
-    return this.sql.transaction(() => {
+    return this.atomically(() => {
       const meta = this.requireMeta(call);
       recordRequest(this.sql, call.stamp);
       settle(this.sql, meta, now);
@@ -165,7 +183,7 @@ export class QueueStore {
    */
   create(queue: NewQueue, now: number): QueueView {
     this.schema.ensure();
-    return this.sql.transaction(() => {
+    return this.atomically(() => {
       if (this.findMeta()) fail({ kind: "queueAlreadyExists", queue: queue.name });
       checkSettings(queue.attributes, queue.deadLetterPolicy ?? null);
       const meta: QueueMeta = {
@@ -334,7 +352,7 @@ export class QueueStore {
   redriveBatch(now: number, limit: number): { appId: string; items: RedriveItem[] } | undefined {
     const meta = this.findMeta();
     if (!meta?.redrive) return undefined;
-    return this.sql.transaction(() => {
+    return this.atomically(() => {
       const items = redriveBatch(this.sql, meta, now, limit);
       saveMeta(this.sql, meta);
       return { appId: meta.appId, items };
@@ -347,7 +365,7 @@ export class QueueStore {
 
   /** Changes made by background work, for a queue that may have been deleted meanwhile. */
   private bookkeep(now: number, fn: (meta: QueueMeta) => void): void {
-    this.sql.transaction(() => {
+    this.atomically(() => {
       const meta = this.findMeta();
       if (!meta) return;
       recordMinute(this.sql, meta, now);
@@ -397,7 +415,7 @@ export class QueueStore {
   /** Runs one chunk of each background chore (alarm); a deleted queue only forgets stamps. */
   chores(now: number): ChoreReport {
     if (!this.schema.ready) return { more: false, nextAt: null };
-    return this.sql.transaction(() => {
+    return this.atomically(() => {
       let more = forgetExpiredRequests(this.sql, now);
       const meta = this.findMeta();
       if (meta) {
@@ -448,7 +466,7 @@ export class QueueStore {
       transactionMsgNum: c.half,
       waitingReceiverNum: 0,
       deadLetterPolicy: meta.deadLetterPolicy,
-      redrive: meta.redrive,
+      redrive: meta.redrive && { ...meta.redrive },
       redriveMoved: meta.redriveMoved,
     };
   }
