@@ -2,10 +2,10 @@
  * The bridge ↔ Worker hop's encoding, JSON (what the hop uses) against MessagePack (a compact binary
  * form with 64-bit integers, so ids and handles stay numbers end to end), on the two shapes that
  * carry messages: a coalesced send call of `--messages` single-message groups, and a consume reply
- * with as many messages. Each row is the whole hop's CPU for one call: the sender's conversions and
- * encoding, then the receiver's decoding and conversions (the bridge turns protobuf bytes to text
- * and back either way, so those conversions are counted in every row). Both ends are V8, as in
- * workerd, so timing them here in one Node process compares like with like.
+ * with as many messages. Each row gives the CPU each side spends on them, Worker and bridge apart:
+ * the Worker's one workerd thread is what bounds throughput, the bridge has a core of its own. Text
+ * conversions of bodies and ids count where they happen. Both ends are V8, as in workerd, so timing
+ * them here in one Node process compares like with like.
  *
  *   npm run bench:encoding -- [--messages 64] [--seconds 2]
  */
