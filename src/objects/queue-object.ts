@@ -167,21 +167,31 @@ export class QueueObject extends DurableObject<Env> {
       const waitSeconds = request.waitSeconds ?? this.store.pollingWaitSeconds(call);
       const deadline = clock.now() + waitSeconds * 1000;
       let attemptCall = call;
-      for (;;) {
-        if (this.cancellations.any(names)) fail({ kind: "noMessage" });
+      for (let woken = false; ; woken = true) {
         const now = clock.now();
-        const { messages, deadLettered } = this.store.receive(attemptCall, request, now);
+        if (this.cancellations.any(names)) {
+          // It may have been woken for messages it will not take now: pass them on.
+          if (woken && this.store.hasVisible(call, now)) this.waiters.wake(1);
+          fail({ kind: "noMessage" });
+        }
+        // An empty queue, or a waiter woken for messages another took, is found out without a
+        // transaction; one with a request stamp to record needs it whatever it finds.
+        const worth = attemptCall.stamp !== undefined || this.store.hasVisible(call, now);
+        const { messages, deadLettered } = worth
+          ? this.store.receive(attemptCall, request, now)
+          : { messages: [], deadLettered: 0 };
         // The request stamp is recorded once, by the first attempt.
         attemptCall = { queue: call.queue };
         if (deadLettered > 0) await this.alarms.ensure(now);
         if (messages.length > 0) {
-          // More may be visible: let the next waiter look. Others re-arm for the new timeouts.
-          this.waiters.wake(1);
+          // Only a receive that took all it could may have left some: then the next one looks.
+          if (messages.length === request.max) this.waiters.wake(1);
+          // Others re-arm for the new timeouts.
           this.waiters.wakeBefore(Math.min(...messages.map((m) => m.nextVisibleTime)));
           return messages;
         }
         if (now >= deadline) fail({ kind: "noMessage" });
-        await this.park(call, now, deadline, names);
+        await this.park(call, now, deadline, names, request.max);
       }
     });
     return this.alarms.afterChange(outcome);
@@ -193,12 +203,13 @@ export class QueueObject extends DurableObject<Env> {
     now: number,
     deadline: number,
     names: readonly string[],
+    wants = 1,
   ): Promise<void> {
     if (this.waiters.size >= MAX_WAITERS_PER_QUEUE) {
       fail({ kind: "tooManyWaiters", queue: call.queue, limit: MAX_WAITERS_PER_QUEUE });
     }
     const next = this.store.nextVisibleAt(now);
-    await this.waiters.wait(next === null ? deadline : Math.min(deadline, next), names);
+    await this.waiters.wait(next === null ? deadline : Math.min(deadline, next), names, wants);
   }
 
   /**

@@ -9,6 +9,8 @@ interface Waiter {
   until: number;
   /** Names the waiter for cancel(). */
   names: readonly string[];
+  /** How many messages it would take, so one send wakes as many waiters as it can serve. */
+  wants: number;
   wake: () => void;
 }
 
@@ -20,11 +22,12 @@ export class Waiters {
   }
 
   /** Resolves when woken, or at `until` (Unix ms), whichever comes first. */
-  wait(until: number, names: readonly string[] = []): Promise<void> {
+  wait(until: number, names: readonly string[] = [], wants = 1): Promise<void> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         until,
         names,
+        wants,
         wake: () => {
           cancelTimer();
           const i = this.parked.indexOf(waiter);
@@ -37,9 +40,17 @@ export class Waiters {
     });
   }
 
-  /** Wakes up to `n` waiters, longest-waiting first. */
+  /**
+   * `n` messages became visible: wakes the longest-waiting until their wants cover them. Waking one
+   * per message instead woke a crowd for every batch, all but the first finding nothing left.
+   */
   wake(n: number): void {
-    for (const waiter of this.parked.slice(0, n)) waiter.wake();
+    let left = n;
+    for (const waiter of this.parked.slice()) {
+      if (left <= 0) return;
+      left -= waiter.wants;
+      waiter.wake();
+    }
   }
 
   /** Wakes the waiters named `name`, if parked. */
@@ -48,7 +59,7 @@ export class Waiters {
   }
 
   wakeAll(): void {
-    this.wake(this.parked.length);
+    for (const waiter of this.parked.slice()) waiter.wake();
   }
 
   /**
