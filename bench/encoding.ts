@@ -12,6 +12,7 @@
 import { parseArgs } from "node:util";
 import { decode, encode } from "@msgpack/msgpack";
 import type { BridgeMessage } from "../src/contract/bridge-results";
+import type { ReceivedMessage } from "../src/domain/queue/receive";
 
 const { values } = parseArgs({
   options: {
@@ -27,16 +28,7 @@ const text = new TextDecoder();
 const bytes = new TextEncoder();
 const packing = { useBigInt64: true } as const;
 
-/** What the Worker's queue object returns for one received message. */
-interface Received {
-  msgId: bigint;
-  receiptHandle: bigint;
-  body: string;
-  enqueueTime: number;
-  firstDequeueTime: number;
-  nextVisibleTime: number;
-  dequeueCount: number;
-}
+type Received = ReceivedMessage;
 
 const ID = 1_796_000_000_123_456_789n;
 const received: Received[] = Array.from({ length: count }, (_, i) => ({
