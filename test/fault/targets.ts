@@ -103,6 +103,8 @@ export const npmStartOptions = (box: Sandbox, ports: Ports) => [
   String(ports.http),
   "--tcp-port",
   String(ports.tcp),
+  // The clients use neither: free ones, so no default port is taken from anything else running.
+  ...["--https-port", "0", "--bridge-metrics-port", "0"],
   "--persist-to",
   box.persistDir,
 ];

@@ -5,9 +5,12 @@
  *
  *   npx vitest run --project local test/local/start.test.ts
  */
+import { readFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { connect, createServer, type Server } from "node:net";
+import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type ProcessGroup, Sandbox } from "../fault/processes";
+import { type ProcessGroup, ROOT, Sandbox } from "../fault/processes";
 
 const box = new Sandbox("local-start");
 const started: ProcessGroup[] = [];
@@ -121,9 +124,31 @@ describe("npm start on a port already taken", () => {
   );
 });
 
+/** Every port npm start opens, on free ones, so the test collides with nothing running here. */
+const FREE_PORTS = [
+  ...["--http-port", "0", "--tcp-port", "0"],
+  ...["--https-port", "0", "--bridge-metrics-port", "0"],
+];
+
+/** GET over https, trusting only `ca`: status and body. */
+function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(url, { ca }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.once("error", reject);
+    request.end();
+  });
+}
+
 describe("npm start's listening lines", () => {
   it('prints "TCP listening" only once the bridge accepts connections, and where the console is', async () => {
-    const group = npmStart("--http-port", "0", "--tcp-port", "0", "--persist-to", box.persistDir);
+    const group = npmStart(...FREE_PORTS, "--persist-to", box.persistDir);
     const tcp = await group.printed(/^ {2}TCP listening on 127\.0\.0\.1:(\d+) /m);
     // Right when the line is there: a bridge still starting would refuse this.
     expect(await accepts(Number(tcp[1]))).toBe(true);
@@ -137,5 +162,19 @@ describe("npm start's listening lines", () => {
     const page = await fetch(consoleUrl[1] ?? "");
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
     expect(await page.text()).toContain('src="console.js"');
+  });
+
+  it("serves https with the certificate it generated into the state folder, and says how to trust it", async () => {
+    const persist = join(box.persistDir, "https-check");
+    const group = npmStart(...FREE_PORTS, "--persist-to", persist);
+    const https = await group.printed(/^ {2}HTTPS (https:\/\/127\.0\.0\.1:\d+\/) /m);
+    const cert = join(persist, "https", "cmq-edge-local.crt");
+    const trust = await group.printed(/^ {4}trust it from Node: {2}NODE_EXTRA_CA_CERTS=(\S+) /m);
+    expect(resolve(ROOT, trust[1] ?? "")).toBe(cert);
+    expect(group.output()).toMatch(/trust it from Java: {2}keytool -importcert/);
+    // Trusting that certificate alone is enough: the Worker answers over TLS, API 3.0 included.
+    const reply = await httpsGet(`${https[1]}console/`, readFileSync(cert, "utf8"));
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('src="console.js"');
   });
 });
