@@ -1,6 +1,6 @@
 /**
  * The one clock the Worker, the objects and the queue client read: real time, unless a test has
- * installed a manual one (test/worker/manual-clock.ts) to move time on without sleeping. The
+ * installed a manual one (test/worker/test-clock.ts) to move time on without sleeping. The
  * domain never reads a clock: it is handed `now`.
  * @module
  */

@@ -3,6 +3,7 @@
  * spelling and port, parameters in any order and needing encoding, and a wrong key's answer.
  */
 import { describe, expect, it } from "vitest";
+import { localCredential } from "../../local/local-defaults";
 import { cli, SERVE, unique } from "./run-cli";
 
 /** Runs `call`; its exit code, the reply it printed, and what it said on stderr. */
@@ -43,7 +44,7 @@ describe("cmq-edge call", () => {
       "--secret-key",
       "wrong",
       "--secret-id",
-      "AKIDcmqEdgeLocalDefault",
+      localCredential().secretId,
       "--verbose",
     );
     expect(refused).toMatchObject({

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { api3Request } from "../../client/api3-signing";
+import { localCredential } from "../../local/local-defaults";
 import { cli, cliJson, jsonLines, SERVE, unique } from "./run-cli";
 
 const STACK_FRAME = /^\s+at\s/m;
@@ -89,10 +90,7 @@ describe("cmq-edge queue", () => {
     const name = unique("same-second");
     await cliJson(["queue", "create", name]);
     const endpoint = `${SERVE.endpoint}/v2/index.php`;
-    const credentials = {
-      secretId: "AKIDcmqEdgeLocalDefault",
-      secretKey: "cmq-edge-local-secret-key",
-    };
+    const credentials = localCredential();
     const now = Math.floor(Date.now() / 1000);
     for (let i = 0; i < 2; i++) {
       const request = await api3Request(

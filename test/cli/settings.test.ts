@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { localCredential } from "../../local/local-defaults";
 import { freePort } from "../fault/processes";
 import { cli, cliJson, newHome, SERVE } from "./run-cli";
 
@@ -16,8 +17,7 @@ interface Shown {
   secret_key: { value: string; source: string };
 }
 
-const LOCAL_ID = "AKIDcmqEdgeLocalDefault";
-const LOCAL_KEY = "cmq-edge-local-secret-key";
+const { secretId: LOCAL_ID, secretKey: LOCAL_KEY } = localCredential();
 
 describe("cmq-edge profiles", () => {
   it("saves a profile, readable by its owner only, and uses it", async () => {

@@ -72,6 +72,14 @@ describe("API 3.0 envelope and routing", () => {
     expect(await code("DescribeCmqTopicDetail", { TopicName: uniqueName("none") })).toBe(
       "ResourceNotFound.Topic",
     );
+    const topic = uniqueName("t");
+    await api3Ok("CreateCmqTopic", { TopicName: topic });
+    expect(await code("CreateCmqTopic", { TopicName: topic, MaxMsgSize: 65536 })).toBe(
+      "ResourceInUse.Topic",
+    );
+    expect(await code("DeleteCmqSubscribe", { TopicName: topic, SubscriptionName: "none" })).toBe(
+      "ResourceNotFound.Subscription",
+    );
     expect(await code("CreateCmqQueue", {})).toBe("MissingParameter");
     expect(await code("CreateCmqQueue", { QueueName: queue, Colour: 1 })).toBe("UnknownParameter");
     expect(await code("CreateCmqQueue", { QueueName: "1bad" })).toBe("InvalidParameterValue");
@@ -220,6 +228,41 @@ describe("API 3.0: what is new behind it", () => {
     expect((await api3("DescribeCmqQueues", { Limit: 51 })).Error?.Code).toBe(
       "InvalidParameterValue",
     );
+  });
+
+  it("DescribeCmqDeadLetterSourceQueues lists, searches and pages a dead-letter queue's sources", async () => {
+    const dlq = uniqueName("dlq");
+    await api3Ok("CreateCmqQueue", { QueueName: dlq });
+    const prefix = uniqueName("src");
+    const sources = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+    for (const name of sources) {
+      await api3Ok("CreateCmqQueue", {
+        QueueName: name,
+        DeadLetterQueueName: dlq,
+        Policy: 0,
+        MaxReceiveCount: 3,
+      });
+    }
+    await api3Ok("CreateCmqQueue", { QueueName: uniqueName("unbound") });
+    const all = await api3Ok("DescribeCmqDeadLetterSourceQueues", { DeadLetterQueueName: dlq });
+    expect(all.TotalCount).toBe(3);
+    expect(all.QueueSet.map((q: { QueueName: string }) => q.QueueName).sort()).toEqual(sources);
+    expect(all.QueueSet[0].QueueId).toMatch(/^queue-/);
+    const found = await api3Ok("DescribeCmqDeadLetterSourceQueues", {
+      DeadLetterQueueName: dlq,
+      SourceQueueName: `${prefix}-b`,
+    });
+    expect(found).toMatchObject({ TotalCount: 1, QueueSet: [{ QueueName: `${prefix}-b` }] });
+    const page = await api3Ok("DescribeCmqDeadLetterSourceQueues", {
+      DeadLetterQueueName: dlq,
+      Offset: 1,
+      Limit: 1,
+    });
+    expect(page.TotalCount).toBe(3);
+    expect(page.QueueSet).toHaveLength(1);
+    await api3Ok("UnbindCmqDeadLetter", { SourceQueueName: `${prefix}-a` });
+    const after = await api3Ok("DescribeCmqDeadLetterSourceQueues", { DeadLetterQueueName: dlq });
+    expect(after.TotalCount).toBe(2);
   });
 
   it("lists the subscriptions that push into a queue (QueryType=queue), API 2.0's included", async () => {

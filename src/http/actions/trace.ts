@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { nameParam } from "../../contract/cmq-zod";
+import { unixSeconds } from "../../contract/unix-seconds";
 import { fail } from "../../domain/errors";
 import { parseUint64 } from "../../domain/ids";
 import { unwrap } from "../../domain/outcome";
@@ -25,7 +26,7 @@ const EdgeGetMessageTrace = action(
     return {
       msgId: input.msgId,
       events: events.map((e) => ({
-        time: Math.floor(e.at / 1000),
+        time: unixSeconds(e.at),
         timeMs: e.at,
         event: e.event,
         ...e.detail,

@@ -4,6 +4,7 @@
  * seconds, and null for what cmq-edge has no value for.
  * @module
  */
+import { unixSeconds } from "../../contract/unix-seconds";
 import type { CatalogEntry, TaggedEntry } from "../../domain/catalog/catalog-store";
 import type { Tag } from "../../domain/catalog/entry-tags";
 import { DELAY_SECONDS, TRANSACTION_LIMITS } from "../../domain/limits";
@@ -42,7 +43,7 @@ export function cmqQueue(appId: string, view: QueueView, entry?: TaggedEntry) {
     InactiveMsgNum: view.inactiveMsgNum,
     DelayMsgNum: view.delayMsgNum,
     RewindMsgNum: view.rewindMsgNum,
-    MinMsgTime: Math.floor(view.minMsgTime / 1000),
+    MinMsgTime: unixSeconds(view.minMsgTime),
     // Every queue takes transaction messages over TCP; the producer's interval applies.
     Transaction: true,
     DeadLetterSource: (entry?.deadLetterSources ?? []).map((s: CatalogEntry) => ({

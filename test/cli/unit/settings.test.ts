@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../cli/failure";
 import { parseEndpoint, parseTcpAddress, resolveSettings } from "../../../cli/settings";
+import { localCredential } from "../../../local/local-defaults";
 
 const FILE = {
   default: { endpoint: "http://profile.example:1", secret_id: "PID", secret_key: "PKEY" },
@@ -44,7 +45,7 @@ describe("resolveSettings", () => {
       secretId: "default",
       secretKey: "default",
     });
-    expect(s.credentials.secretId).toBe("AKIDcmqEdgeLocalDefault");
+    expect(s.credentials.secretId).toBe(localCredential().secretId);
   });
 
   it("uses the local default credential only for an endpoint on this machine", () => {
