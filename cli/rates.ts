@@ -4,14 +4,10 @@
  * minutes, the current one counted for the part of it that has passed at `nowMs`.
  * @module
  */
+import type { EdgeMinute } from "cmq-edge/client";
 
-export interface MinuteRow {
-  /** The minute's start, Unix seconds. */
-  time: number;
-  sent: number;
-  received: number;
-  deleted: number;
-}
+/** What a rate needs of a minute. */
+type Counts = Pick<EdgeMinute, "time" | "sent" | "received" | "deleted">;
 
 export interface Rates {
   sent: number;
@@ -19,14 +15,14 @@ export interface Rates {
   deleted: number;
 }
 
-export function ratesOf(history: readonly MinuteRow[], minutes: number, nowMs: number): Rates {
+export function ratesOf(history: readonly Counts[], minutes: number, nowMs: number): Rates {
   const rows = history.slice(-minutes);
   const last = rows.at(-1);
   if (!last) return { sent: 0, received: 0, deleted: 0 };
   // Whole minutes before the current one, and the seconds of it so far (at least one).
   const current = Math.min(60, Math.max(1, nowMs / 1000 - last.time));
   const seconds = (rows.length - 1) * 60 + current;
-  const sum = (pick: (r: MinuteRow) => number) => rows.reduce((n, r) => n + pick(r), 0) / seconds;
+  const sum = (pick: (r: Counts) => number) => rows.reduce((n, r) => n + pick(r), 0) / seconds;
   return {
     sent: sum((r) => r.sent),
     received: sum((r) => r.received),

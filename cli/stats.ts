@@ -4,23 +4,13 @@
  * EdgeListQueueMetrics, which answers each queue from its stored counters, never a scan.
  * @module
  */
-import { type CmqClient, CmqHttpError, type Params } from "cmq-edge/client";
+import { type CmqClient, CmqHttpError, type EdgeQueueMetrics, type Params } from "cmq-edge/client";
 import type { Command } from "commander";
 import { UsageError } from "./failure";
 import { allPages, integer } from "./options";
 import { formatTable } from "./output";
-import { formatRate, type MinuteRow, ratesOf } from "./rates";
+import { formatRate, ratesOf } from "./rates";
 import type { Runtime } from "./runtime";
-
-interface QueueMetricsReply {
-  queueName: string;
-  activeMsgNum: number;
-  inactiveMsgNum: number;
-  delayMsgNum: number;
-  deadLetterMsgNum: number;
-  waitingReceiverNum: number;
-  history: MinuteRow[];
-}
 
 /** An action through the client's `call`, its reply, or CmqHttpError unless its code is 0. */
 export async function okCall(
@@ -52,7 +42,7 @@ export function registerStats(program: Command, rt: Runtime): void {
             ...(options.search ? { searchWord: options.search } : {}),
           };
           const reply = await okCall(client, "EdgeListQueueMetrics", params, ctx.call);
-          return { totalCount: reply.totalCount, items: reply.queueList as QueueMetricsReply[] };
+          return { totalCount: reply.totalCount, items: reply.queueList as EdgeQueueMetrics[] };
         });
         const now = Date.now();
         const rows = items.map((q) => {

@@ -14,6 +14,7 @@ export function httpClient(options: HttpClientOptions): CmqClient {
   return new CmqClient(new ClientParts(new HttpTransport(http), http));
 }
 
+export type { EdgeMinute, EdgeQueueMetrics, QueueTotals } from "../src/contract/edge-metrics";
 export { WIRE_CODES as CMQ_CODES } from "../src/contract/wire-codes";
 export { CmqClient, type NamedEntry } from "./cmq-client";
 export {

@@ -9,43 +9,27 @@ import {
   type CmqClient,
   CmqError,
   CmqHttpError,
+  type EdgeQueueMetrics,
   type SubscriptionAttributes,
   type TopicAttributes,
 } from "cmq-edge/client/http";
-import type { MinuteRow, Totals } from "./rates";
-
-/** One queue as EdgeGetQueueMetrics and EdgeListQueueMetrics answer it. */
-export interface QueueMetrics {
-  queueName: string;
-  queueId: string;
-  activeMsgNum: number;
-  inactiveMsgNum: number;
-  delayMsgNum: number;
-  deadLetterMsgNum: number;
-  rewindMsgNum: number;
-  transactionMsgNum: number;
-  waitingReceiverNum: number;
-  minMsgTime: number;
-  totals: Totals;
-  history: MinuteRow[];
-}
 
 /** ListQueue's largest page. */
 const PAGE = 50;
 
 /** Every queue of the account with its metrics, page by page. */
 export async function allQueueMetrics(client: CmqClient, signal?: AbortSignal) {
-  const queues: QueueMetrics[] = [];
+  const queues: EdgeQueueMetrics[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const reply = await ok(client, "EdgeListQueueMetrics", { offset, limit: PAGE }, signal);
-    queues.push(...(reply.queueList as QueueMetrics[]));
+    queues.push(...(reply.queueList as EdgeQueueMetrics[]));
     if (reply.queueList.length < PAGE || offset + PAGE >= reply.totalCount) return queues;
   }
 }
 
 export async function queueMetrics(client: CmqClient, queueName: string, signal?: AbortSignal) {
   const reply: unknown = await ok(client, "EdgeGetQueueMetrics", { queueName }, signal);
-  return reply as QueueMetrics;
+  return reply as EdgeQueueMetrics;
 }
 
 export interface TopicRow extends TopicAttributes {

@@ -5,31 +5,13 @@
  * the arithmetic is tested without a browser.
  * @module
  */
-
-export interface MinuteRow {
-  /** The minute's start, Unix seconds. */
-  time: number;
-  depth: number;
-  sent: number;
-  received: number;
-  deleted: number;
-}
-
-export interface Totals {
-  sent: number;
-  received: number;
-  deleted: number;
-  deadLettered: number;
-  expired: number;
-  redriven: number;
-  purged: number;
-}
+import type { EdgeMinute, QueueTotals } from "cmq-edge/client/http";
 
 /** One reading of a queue: its totals, when they were read, and its history. */
 export interface Reading {
   atMs: number;
-  totals: Totals;
-  history: readonly MinuteRow[];
+  totals: QueueTotals;
+  history: readonly EdgeMinute[];
 }
 
 export interface Rates {
@@ -63,8 +45,8 @@ export function ratesOf(current: Reading, previous?: Reading): Rates {
 }
 
 /** Several queues' histories added up minute by minute, oldest first. */
-export function sumHistories(histories: readonly (readonly MinuteRow[])[]): MinuteRow[] {
-  const byTime = new Map<number, MinuteRow>();
+export function sumHistories(histories: readonly (readonly EdgeMinute[])[]): EdgeMinute[] {
+  const byTime = new Map<number, EdgeMinute>();
   for (const history of histories) {
     for (const row of history) {
       const sum = byTime.get(row.time) ?? {

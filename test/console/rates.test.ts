@@ -1,14 +1,10 @@
 /** The console's arithmetic, without a browser: rates from totals, summed histories, redrive progress. */
-import { describe, expect, it } from "vitest";
-import {
-  type MinuteRow,
-  ratesOf,
-  redriveProgress,
-  sumHistories,
-  type Totals,
-} from "../../console/src/rates";
 
-const totals = (sent: number, received: number): Totals => ({
+import type { EdgeMinute, QueueTotals } from "cmq-edge/client/http";
+import { describe, expect, it } from "vitest";
+import { ratesOf, redriveProgress, sumHistories } from "../../console/src/rates";
+
+const totals = (sent: number, received: number): QueueTotals => ({
   sent,
   received,
   deleted: 0,
@@ -18,7 +14,7 @@ const totals = (sent: number, received: number): Totals => ({
   purged: 0,
 });
 
-const minute = (time: number, depth: number, sent = 0, received = 0): MinuteRow => ({
+const minute = (time: number, depth: number, sent = 0, received = 0): EdgeMinute => ({
   time,
   depth,
   sent,

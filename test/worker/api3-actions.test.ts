@@ -246,8 +246,9 @@ describe("API 3.0: what is new behind it", () => {
     await api3Ok("CreateCmqQueue", { QueueName: uniqueName("unbound") });
     const all = await api3Ok("DescribeCmqDeadLetterSourceQueues", { DeadLetterQueueName: dlq });
     expect(all.TotalCount).toBe(3);
-    expect(all.QueueSet.map((q: { QueueName: string }) => q.QueueName).sort()).toEqual(sources);
-    expect(all.QueueSet[0].QueueId).toMatch(/^queue-/);
+    const listed = all.QueueSet as { QueueId: string; QueueName: string }[];
+    expect(listed.map((q) => q.QueueName).sort()).toEqual(sources);
+    expect(listed[0]?.QueueId).toMatch(/^queue-/);
     const found = await api3Ok("DescribeCmqDeadLetterSourceQueues", {
       DeadLetterQueueName: dlq,
       SourceQueueName: `${prefix}-b`,

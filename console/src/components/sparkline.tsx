@@ -1,10 +1,10 @@
 /** A queue's depth over the last hour as a line in a table cell: the shape, not the numbers. */
-import type { MinuteRow } from "../rates";
+import type { EdgeMinute } from "cmq-edge/client/http";
 
 const WIDTH = 120;
 const HEIGHT = 24;
 
-export function Sparkline(props: { history: readonly MinuteRow[] }) {
+export function Sparkline(props: { history: readonly EdgeMinute[] }) {
   const rows = props.history;
   const max = Math.max(1, ...rows.map((r) => r.depth));
   const first = rows[0]?.time ?? 0;

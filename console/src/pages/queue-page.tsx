@@ -4,9 +4,9 @@
  * policy, sources and redrive, purge and rewind.
  * @module
  */
-import type { CmqClient, QueueAttributes } from "cmq-edge/client/http";
+import type { CmqClient, EdgeQueueMetrics, QueueAttributes } from "cmq-edge/client/http";
 import { useRef, useState } from "preact/hooks";
-import { type QueueMetrics, queueMetrics } from "../api";
+import { queueMetrics } from "../api";
 import { Chart } from "../components/chart";
 import { ErrorLine } from "../components/notice";
 import { StatCards } from "../components/stat-cards";
@@ -24,7 +24,7 @@ import { QueueTraceSection, type TraceRequest } from "./queue-trace";
 export const QUEUE_REFRESH_MS = 2000;
 
 export interface QueueState {
-  metrics: QueueMetrics;
+  metrics: EdgeQueueMetrics;
   attributes: QueueAttributes;
   rates: { sent: number; received: number };
 }
@@ -113,7 +113,7 @@ function Stats(props: { state: QueueState }) {
   return <StatCards label="Queue depth" cards={cards} />;
 }
 
-function QueueCharts(props: { metrics: QueueMetrics }) {
+function QueueCharts(props: { metrics: EdgeQueueMetrics }) {
   const history = props.metrics.history;
   const times = history.map((h) => h.time);
   return (

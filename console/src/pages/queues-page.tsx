@@ -4,9 +4,9 @@
  * queue. Refreshed every few seconds from EdgeListQueueMetrics.
  * @module
  */
-import type { CmqClient } from "cmq-edge/client/http";
+import type { CmqClient, EdgeQueueMetrics } from "cmq-edge/client/http";
 import { useRef, useState } from "preact/hooks";
-import { allQueueMetrics, type QueueMetrics } from "../api";
+import { allQueueMetrics } from "../api";
 import { Chart } from "../components/chart";
 import { CreateForm } from "../components/create-form";
 import { ErrorLine } from "../components/notice";
@@ -21,7 +21,7 @@ import { LiveLine } from "./live-line";
 
 export const QUEUES_REFRESH_MS = 3000;
 
-type Row = QueueMetrics & Rates;
+type Row = EdgeQueueMetrics & Rates;
 
 const COLUMNS: Column<Row>[] = [
   {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { nameParam } from "../../contract/cmq-zod";
+import type { EdgeQueueMetrics } from "../../contract/edge-metrics";
 import { unixSeconds } from "../../contract/unix-seconds";
 import { LIST_LIMIT, MAX_QUEUES_PER_TENANT } from "../../domain/limits";
 import { unwrap } from "../../domain/outcome";
@@ -16,7 +17,7 @@ import { pageQuery, pagingParams } from "../param-schemas";
 import { catalogObject, queueObject, type Tenant } from "../tenant";
 
 /** A queue's depth, totals and last hour (minutes oldest first, the current one last). */
-function metricsFields(m: QueueMetrics) {
+function metricsFields(m: QueueMetrics): EdgeQueueMetrics {
   const v = m.view;
   return {
     queueName: v.name,
