@@ -102,6 +102,8 @@ try {
   // A pipelining consumer: it acknowledges a batch and asks for the next in the same turn, which
   // the bridge fuses into one object call (a delete, then a pull).
   const inHand = new Map<number, bigint[]>();
+  const consumes = bridge.forwarder.consumes.stats;
+  const consumedBefore = { ...consumes };
   const tcpPullDelete = await drain("cmq-edge TCP pull(16)+delete", batchCallers, async (i) => {
     const done = inHand.get(i) ?? [];
     const [failed, messages] = await Promise.all([
@@ -116,6 +118,8 @@ try {
     return messages.length;
   });
   for (const [i, done] of inHand) if (done.length > 0) await tcp(i).batchDelete("peer-tcp", done);
+  const consumeCalls = consumes.calls - consumedBefore.calls;
+  const consumeFrames = consumes.items - consumedBefore.items;
   const httpSend = await runLoad(
     "cmq-edge HTTP SendMessage",
     async () => {
@@ -157,6 +161,11 @@ try {
     { result: httpReceiveDelete, versus: peer.consume.name },
     { result: httpBatchReceiveDelete, versus: peer.consume.name },
   ]);
+  console.log(
+    `TCP pull+delete: ${consumeFrames} pull and delete frames in ${consumeCalls} consume calls (${(
+      tcpPullDelete.messages / Math.max(1, consumeCalls)
+    ).toFixed(1)} messages per call)`,
+  );
 } finally {
   for (const c of clients) c.close();
   await bridge.stop();
