@@ -230,6 +230,47 @@ describe("API 3.0: what is new behind it", () => {
     );
   });
 
+  it("describes a queue as Tencent does: times in ms, MinMsgTime in seconds, unset fields null", async () => {
+    const queue = uniqueName("fields");
+    const dlq = uniqueName("fields-dlq");
+    await api3Ok("CreateCmqQueue", { QueueName: dlq });
+    const before = Date.now();
+    await api3Ok("CreateCmqQueue", {
+      QueueName: queue,
+      DeadLetterQueueName: dlq,
+      Policy: 0,
+      MaxReceiveCount: 2,
+    });
+    await api3Ok("SendCmqMsg", { QueueName: queue, MsgContent: "hi", DelaySeconds: 0 });
+    const after = Date.now();
+    const detail = await api3Ok("DescribeCmqQueueDetail", { QueueName: queue });
+    const q = detail.QueueDescribe as Record<string, number | null | object>;
+    expect(q.CreateTime).toBeGreaterThanOrEqual(before - 1000);
+    expect(q.CreateTime).toBeLessThanOrEqual(after + 1000);
+    expect(q.LastModifyTime).toBe(q.CreateTime);
+    expect(q.MinMsgTime).toBeGreaterThanOrEqual(Math.floor(before / 1000) - 1);
+    expect(q.MinMsgTime).toBeLessThanOrEqual(Math.ceil(after / 1000) + 1);
+    // TDMQ's default for a queue API 3.0 creates, reported as stored.
+    expect(q.MsgRetentionSeconds).toBe(3600);
+    expect(q).toMatchObject({ Qps: null, Bps: null, CreateUin: null, MaxUnackedMsgNum: null });
+    expect(q.DeadLetterPolicy).toEqual({
+      DeadLetterQueue: dlq,
+      Policy: 0,
+      MaxReceiveCount: 2,
+      MaxTimeToLive: null,
+    });
+  });
+
+  it("takes MsgRetentionSeconds in TDMQ's 30-43200 s, and refuses what is outside", async () => {
+    const code = async (seconds: number) =>
+      (await api3("CreateCmqQueue", { QueueName: uniqueName("ret"), MsgRetentionSeconds: seconds }))
+        .Error?.Code;
+    expect(await code(30)).toBeUndefined();
+    expect(await code(43200)).toBeUndefined();
+    expect(await code(29)).toBe("InvalidParameterValue");
+    expect(await code(43201)).toBe("InvalidParameterValue");
+  });
+
   it("DescribeCmqDeadLetterSourceQueues lists, searches and pages a dead-letter queue's sources", async () => {
     const dlq = uniqueName("dlq");
     await api3Ok("CreateCmqQueue", { QueueName: dlq });
