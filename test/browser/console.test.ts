@@ -225,6 +225,29 @@ describe("the web console", () => {
     expect((await node().queue(payments).attributes()).activeMsgNum).toBe(0);
   });
 
+  it("rewinds a queue: messages deleted since the time come back, and the charts show them", async () => {
+    const page = rig.page;
+    const kept = uniqueName("rewound");
+    const queue = node().queue(kept);
+    await queue.create({ rewindSeconds: 3600 });
+    await queue.sendBatch(["r1", "r2", "r3"]);
+    for (const m of await queue.receiveBatch(16)) await m.delete();
+    await openQueue(page, kept);
+    await shows(stat(page, "Active"), /^0$/);
+    const maintenance = region(page, "Maintenance");
+    // The form starts an hour back, before the queue existed: all three come back.
+    await maintenance.getByRole("button", { name: "Rewind" }).click();
+    await shows(maintenance.getByRole("status"), /^Rewound to /);
+    await shows(stat(page, "Active"), /^3$/);
+    expect((await queue.attributes()).activeMsgNum).toBe(3);
+    // Both charts draw this minute: uPlot's canvas, with its legend of the series.
+    for (const title of ["Depth, last hour", "Per minute, last hour"]) {
+      const chart = page.locator("figure", { has: page.getByText(title, { exact: true }) });
+      await chart.locator("canvas").first().waitFor();
+      await shows(chart, title === "Depth, last hour" ? "messages" : "deleted");
+    }
+  });
+
   it("shows topics and subscriptions: filters, endpoints, delivered, pending, the last error", async () => {
     const page = rig.page;
     await page.getByRole("link", { name: "Topics", exact: true }).click();
