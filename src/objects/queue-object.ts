@@ -174,12 +174,7 @@ export class QueueObject extends DurableObject<Env> {
           if (woken && this.store.hasVisible(call, now)) this.waiters.wake(1);
           fail({ kind: "noMessage" });
         }
-        // An empty queue, or a waiter woken for messages another took, is found out without a
-        // transaction; one with a request stamp to record needs it whatever it finds.
-        const worth = attemptCall.stamp !== undefined || this.store.hasVisible(call, now);
-        const { messages, deadLettered } = worth
-          ? this.store.receive(attemptCall, request, now)
-          : { messages: [], deadLettered: 0 };
+        const { messages, deadLettered } = this.store.receive(attemptCall, request, now);
         // The request stamp is recorded once, by the first attempt.
         attemptCall = { queue: call.queue };
         if (deadLettered > 0) await this.alarms.ensure(now);

@@ -275,7 +275,15 @@ export class QueueStore {
     return this.change(call, now, (meta) => sendGroups(this.sql, meta, groups, now));
   }
 
+  /**
+   * Takes up to `request.max` visible messages. A receive with no request stamp to record that
+   * would find none is answered from one indexed read, without a transaction: long polls and the
+   * shared receives of an empty queue ask that most often.
+   */
   receive(call: QueueCall, request: ReceiveRequest, now: number): ReceiveResult {
+    if (call.stamp === undefined && !this.hasVisible(call, now)) {
+      return { messages: [], deadLettered: 0 };
+    }
     return this.change(call, now, (meta) => receiveBatch(this.sql, meta, request, now));
   }
 
