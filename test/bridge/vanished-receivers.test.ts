@@ -3,12 +3,11 @@
  * long polls whose sockets close (a FIN, as a client timeout or a crash leaves it) on the local
  * serving path `npm start` uses, and TCP pulls parked through a bridge process that is killed.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { CmqHttpClient, signedRequest, TcpClient } from "cmq-edge/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localDefaults } from "../../local/local-defaults";
 import { type LocalWorker, startMiniflareWorker } from "../../local/local-worker";
+import { Sandbox } from "../fault/processes";
 import { waitingIs } from "./probes";
 import { CREDENTIALS, type Stack, startStack } from "./stack";
 
@@ -106,31 +105,11 @@ describe("HTTP long polls whose sockets close, on the npm start serving path", (
 });
 
 describe("TCP pulls parked through a bridge that dies", () => {
-  const main = new URL("../../tcp-bridge/src/main.ts", import.meta.url).pathname;
-
-  /** A bridge process in front of the npm start serving path, and the port it listens on. */
-  async function bridgeProcess(): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", main, "--port", "0", "--worker-url", served.url],
-      {
-        env: { ...process.env, CMQ_BRIDGE_TOKEN: localDefaults().CMQ_BRIDGE_TOKEN },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    const port = await new Promise<number>((resolve, reject) => {
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
-        if (match) resolve(Number(match[1]));
-      };
-      child.stdout?.on("data", read);
-      child.stderr?.on("data", read);
-      child.once("exit", (code) => reject(new Error(`bridge exited ${code}: ${output}`)));
-    });
-    return { child, port };
-  }
+  const box = new Sandbox("bridge-gone");
+  afterAll(async () => {
+    expect(await box.stopAll()).toEqual([]);
+    box.remove();
+  });
 
   it("five pulls whose bridge is killed (kill -9) take none of five later sends", async () => {
     const http = new CmqHttpClient({
@@ -142,25 +121,21 @@ describe("TCP pulls parked through a bridge that dies", () => {
       http,
       () => `bridge-gone-${Date.now()}-${++n}`,
     );
-    const { child, port } = await bridgeProcess();
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    try {
-      const clients = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          TcpClient.connect({ host: "127.0.0.1", port, ...CREDENTIALS }),
-        ),
-      );
-      const pulls = clients.map((c) => c.pull(queueName, 25).catch(() => "gone"));
-      await waitingIs(http, queueName, 5);
-      child.kill("SIGKILL");
-      expect(await Promise.all(pulls)).toEqual(Array(5).fill("gone"));
-      // The bridge's connections to the Worker died with it: the Worker cancels what they waited on.
-      await waitingIs(http, queueName, 0);
-      for (const c of clients) c.close();
-    } finally {
-      child.kill("SIGKILL");
-      await exited;
-    }
+    // A bridge process in front of the npm start serving path.
+    const bridge = box.startBridge(0, served.url);
+    const port = Number((await bridge.printed(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+    const clients = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        TcpClient.connect({ host: "127.0.0.1", port, ...CREDENTIALS }),
+      ),
+    );
+    const pulls = clients.map((c) => c.pull(queueName, 25).catch(() => "gone"));
+    await waitingIs(http, queueName, 5);
+    bridge.kill9();
+    expect(await Promise.all(pulls)).toEqual(Array(5).fill("gone"));
+    // The bridge's connections to the Worker died with it: the Worker cancels what they waited on.
+    await waitingIs(http, queueName, 0);
+    for (const c of clients) c.close();
 
     for (let i = 0; i < 5; i++) await http.sendMessage(queueName, `m${i}`);
     expect(await counts(http, queueName)).toEqual({ activeMsgNum: 5, inactiveMsgNum: 0 });

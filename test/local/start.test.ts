@@ -6,9 +6,9 @@
  *   npx vitest run --project local test/local/start.test.ts
  */
 import { readFileSync } from "node:fs";
-import { request as httpsRequest } from "node:https";
 import { connect, createServer, type Server } from "node:net";
 import { join, resolve } from "node:path";
+import { Agent, request } from "undici";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type ProcessGroup, ROOT, Sandbox } from "../fault/processes";
 
@@ -130,22 +130,6 @@ const FREE_PORTS = [
   ...["--https-port", "0", "--bridge-metrics-port", "0"],
 ];
 
-/** GET over https, trusting only `ca`: status and body. */
-function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpsRequest(url, { ca }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.once("error", reject);
-    request.end();
-  });
-}
-
 describe("npm start's listening lines", () => {
   it('prints "TCP listening" only once the bridge accepts connections, and where the console is', async () => {
     const group = npmStart(...FREE_PORTS, "--persist-to", box.persistDir);
@@ -173,8 +157,10 @@ describe("npm start's listening lines", () => {
     expect(resolve(ROOT, trust[1] ?? "")).toBe(cert);
     expect(group.output()).toMatch(/trust it from Java: {2}keytool -importcert/);
     // Trusting that certificate alone is enough: the Worker answers over TLS, API 3.0 included.
-    const reply = await httpsGet(`${https[1]}console/`, readFileSync(cert, "utf8"));
-    expect(reply.status).toBe(200);
-    expect(reply.body).toContain('src="console.js"');
+    const trusting = new Agent({ connect: { ca: readFileSync(cert, "utf8") } });
+    const reply = await request(`${https[1]}console/`, { dispatcher: trusting });
+    expect(reply.statusCode).toBe(200);
+    expect(await reply.body.text()).toContain('src="console.js"');
+    await trusting.close();
   });
 });
